@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using Workbook.Notebooks;
 
 namespace Workbook.Commands;
 
@@ -8,13 +11,103 @@ internal static class RunCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Notebooks, or folders of notebooks.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("run", "Execute notebooks headless and write executed copies with their outputs and plots.");
-        command.Arguments.Add(paths);
-        command.SetAction(parse =>
+        var output = new Option<string>("--out") { Description = "Folder for the executed copies.", DefaultValueFactory = _ => Path.Combine("artifacts", "executed") };
+        var keepGoing = new Option<bool>("--keep-going") { Description = "Run the remaining cells of a notebook after a cell fails." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds one cell may run before it is stopped.", DefaultValueFactory = _ => 600 };
+        var noHtml = new Option<bool>("--no-html") { Description = "Do not write an HTML page beside each executed notebook." };
+        var command = new Command("run", "Execute notebooks headless; write executed copies (.ipynb and .html) with their outputs and plots.")
         {
-            Console.WriteLine(string.Join(", ", parse.GetValue(paths) ?? []));
-            return 0;
-        });
+            paths, output, keepGoing, timeout, noHtml,
+        };
+        command.SetAction((parse, cancel) => RunAsync(new RunRequest(
+            parse.GetValue(paths) ?? [], parse.GetValue(output)!, new RunOptions(TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(keepGoing)),
+            !parse.GetValue(noHtml)), Console.Out, Console.Error, cancel));
         return command;
     }
+
+    /// <summary>Runs the notebooks; 0 when all succeed, 1 when one fails, 2 for bad input.</summary>
+    public static async Task<int> RunAsync(RunRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var results = await ExecuteAsync(request, stdout, stderr, cancel);
+        if (results is null) return 2;
+        return results.All(r => r.Succeeded) ? 0 : 1;
+    }
+
+    /// <summary>Plans, runs and writes; null when the input was bad (the problems were printed).</summary>
+    public static async Task<IReadOnlyList<NotebookRunResult>?> ExecuteAsync(RunRequest request, TextWriter stdout,
+        TextWriter stderr, CancellationToken cancel)
+    {
+        var (jobs, problems) = NotebookBatch.Plan(request.Paths, request.OutputDirectory);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems) stderr.WriteLine($"error: {p}");
+            return null;
+        }
+        var console = Consoles.For(stdout);
+        string? plotly = null;
+        if (request.WriteHtml && PlotlyScript.Find(Path.GetDirectoryName(jobs[0].Notebook.Path)) is { } plotlyPath)
+            plotly = await File.ReadAllTextAsync(plotlyPath, cancel);
+
+        var runner = new NotebookRunner(request.Options);
+        var results = new List<NotebookRunResult>();
+        var total = Stopwatch.StartNew();
+        foreach (var job in jobs)
+        {
+            var progress = new ProgressLine(stdout, job.Notebook.Name);
+            var result = await runner.RunAsync(job.Notebook, progress, cancel);
+            progress.Finish(result);
+            result.Executed.Save(job.OutputPath);
+            if (request.WriteHtml)
+                AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
+            results.Add(result);
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
+        table.AddColumns("notebook", "cells", "errors", "time", "executed copy");
+        foreach (var (job, r) in jobs.Zip(results))
+            table.AddRow(Markup.Escape(r.Source.Name), $"{r.CellsRun}/{r.CodeCells}",
+                r.Errors.Count == 0 ? "[green]0[/]" : $"[red]{r.Errors.Count}[/]", $"{r.Duration.TotalSeconds:0.0} s",
+                Markup.Escape(Path.GetRelativePath(Directory.GetCurrentDirectory(), job.OutputPath)));
+        console.Write(table);
+        foreach (var r in results.Where(r => r.Errors.Count > 0))
+            foreach (var e in r.Errors)
+                stderr.WriteLine($"error: {r.Source.Path}, {e.Message}");
+        stdout.WriteLine($"{results.Count} notebook(s), {results.Count(r => r.Succeeded)} succeeded, {total.Elapsed.TotalSeconds:0.0} s in all." +
+                         (request.WriteHtml && plotly is null ? " (plotly.js not found locally: the HTML pages load it from its CDN; run npm ci in lib/Workbook to inline it.)" : ""));
+        return results;
+    }
+
+    /// <summary>Prints "notebook: cell i/n (elapsed)" as cells start: one updating line on a terminal, one line each otherwise.</summary>
+    private sealed class ProgressLine(TextWriter writer, string name) : IProgress<CellProgress>
+    {
+        private readonly bool _live = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+
+        public void Report(CellProgress p)
+        {
+            var text = $"{name}: cell {p.CodeCell}/{p.CodeCells} (notebook cell {p.Cell}), {p.Elapsed.TotalSeconds:0.0} s";
+            if (_live) writer.Write($"\r{text}\u001b[K");
+            else writer.WriteLine(text);
+        }
+
+        public void Finish(NotebookRunResult r)
+        {
+            var text = $"{name}: {(r.Succeeded ? "done" : "FAILED")}, {r.CellsRun}/{r.CodeCells} cells, {r.Duration.TotalSeconds:0.0} s";
+            writer.WriteLine(_live ? $"\r{text}\u001b[K" : text);
+        }
+    }
+}
+
+/// <summary>What <c>workbook run</c> was asked to do.</summary>
+internal sealed record RunRequest(IReadOnlyList<string> Paths, string OutputDirectory, RunOptions Options, bool WriteHtml);
+
+/// <summary>Spectre consoles over a given writer (the real console, or a test's StringWriter).</summary>
+internal static class Consoles
+{
+    public static IAnsiConsole For(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
 }
