@@ -87,7 +87,10 @@ public sealed class NotebookDocument
     }
 
     /// <summary>The notebook as nbformat JSON text (indent 1, non-ASCII kept, final newline).</summary>
-    public string ToJson() => Root.ToJsonString(Indented) + "\n";
+    public string ToJson() => Format(Root);
+
+    /// <summary>Any notebook JSON in the canonical text form (indent 1, non-ASCII kept, final newline).</summary>
+    public static string Format(JsonNode notebook) => notebook.ToJsonString(Indented) + "\n";
 
     /// <summary>Writes the notebook atomically (a crash never leaves a half-written file).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
