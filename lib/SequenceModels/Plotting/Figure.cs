@@ -231,7 +231,7 @@ public sealed class Figure
     public Figure WithTitle(string title) => new(panels, settings with { Title = title });
 
     /// <summary>Sets the axis titles; null leaves a title as it was.</summary>
-    public Figure WithAxisTitles(string? x, string? y) =>
+    public Figure WithAxisTitles(string? x = null, string? y = null) =>
         MapPanels(p => p with { X = p.X with { Title = x ?? p.X.Title }, Y = p.Y with { Title = y ?? p.Y.Title } });
 
     /// <summary>Makes the x axis logarithmic (plotly.js <c>type: 'log'</c>).</summary>
@@ -248,7 +248,10 @@ public sealed class Figure
     public Figure WithYRange(double min, double max) =>
         MapPanels(p => p with { Y = p.Y with { Range = RangeOf(min, max) } });
 
-    /// <summary>Sets the size in pixels; null keeps the default (the notebook's width; 450 px high per row).</summary>
+    /// <summary>
+    /// Sets the size in pixels; null keeps the default: the width of the notebook, and 450 px high (a grid: 340 px
+    /// per row + 60).
+    /// </summary>
     public Figure WithSize(int? width, int? height)
     {
         if (width is int w) ArgumentOutOfRangeException.ThrowIfLessThan(w, 10, nameof(width));

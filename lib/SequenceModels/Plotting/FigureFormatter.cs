@@ -31,7 +31,8 @@ internal static class FigureHtml
 {
     /// <summary>
     /// A self-contained fragment: a wrapper div whose id is a hash of the figure (so the same figure gives the same
-    /// bytes on every run), a div to draw in, the figure's JSON in a <c>script type="application/json"</c> element
+    /// bytes on every run), a div to draw in (holding the text description until the chart replaces it, for viewers
+    /// that run no scripts), the figure's JSON in a <c>script type="application/json"</c> element
     /// (class <c>sm-figure-json</c>, for tools that look for figures in a page), and a script that draws it.
     /// </summary>
     /// <remarks>
@@ -48,7 +49,7 @@ internal static class FigureHtml
         var width = figure.Width is int w ? $"{w}px" : "100%";
         return $$"""
             <div id="{{id}}" class="sm-figure">
-            <div class="sm-figure-plot" style="width:{{width}};height:{{figure.Height}}px"></div>
+            <div class="sm-figure-plot" style="width:{{width}};height:{{figure.Height}}px"><pre style="color:#666">{{WebUtility.HtmlEncode(figure.ToString())}}</pre></div>
             <script type="application/json" class="sm-figure-json">{{json}}</script>
             <script>
             (function () {
@@ -59,8 +60,9 @@ internal static class FigureHtml
               box.setAttribute("data-drawn", "");
               var plot = box.querySelector(".sm-figure-plot");
               function draw() {
-                if (!window.Plotly) { plot.textContent = "plotly.js could not be loaded from " + url + "."; return; }
+                if (!window.Plotly) { plot.prepend("plotly.js could not be loaded from " + url + "."); return; }
                 var figure = JSON.parse(box.querySelector(".sm-figure-json").textContent);
+                plot.textContent = "";
                 window.Plotly.newPlot(plot, figure.data, figure.layout, { responsive: true, displaylogo: false });
               }
               if (window.Plotly) { draw(); return; }
