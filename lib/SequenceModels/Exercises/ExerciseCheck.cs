@@ -12,21 +12,26 @@ namespace SequenceModels.Exercises;
 /// <param name="compare">Compares expected and actual; returns null when they agree, else what differs.</param>
 public sealed class ExerciseCheck<TOut>(string exercise, string title, Func<TOut, TOut, string?> compare)
 {
-    private readonly List<(string Name, string Hint, Func<TOut> Student, Func<TOut> Reference)> _cases = [];
-    private readonly List<(string Description, Func<TOut> Variant)> _mistakes = [];
+    private readonly List<(string Name, string Hint, Func<TOut> Student, Func<TOut> Reference, Func<TOut, TOut, string?>? Compare)> _cases = [];
+    private readonly List<(string Description, Func<int, TOut> Variant)> _mistakes = [];
 
-    /// <summary>Adds a case: what it tests (<paramref name="name"/>) and what to look at if it fails (<paramref name="hint"/>).</summary>
-    public ExerciseCheck<TOut> Case(string name, string hint, Func<TOut> student, Func<TOut> reference)
+    /// <summary>
+    /// Adds a case: what it tests (<paramref name="name"/>), what to look at if it fails (<paramref name="hint"/>),
+    /// and optionally its own comparison (for example shapes only).
+    /// </summary>
+    public ExerciseCheck<TOut> Case(string name, string hint, Func<TOut> student, Func<TOut> reference,
+        Func<TOut, TOut, string?>? compareCase = null)
     {
-        _cases.Add((name, hint, student, reference));
+        _cases.Add((name, hint, student, reference, compareCase));
         return this;
     }
 
     /// <summary>
-    /// Adds a typical mistake, computed on the last case's inputs: when the student's wrong answer matches it, the
-    /// diagnosis says so ("it looks like tanh was not applied").
+    /// Adds a typical mistake: a function computing the wrong answer on the same inputs as the case that failed
+    /// (it receives the case's index). When the student's answer matches it, the diagnosis says so ("it looks like
+    /// tanh was not applied").
     /// </summary>
-    public ExerciseCheck<TOut> Mistake(string description, Func<TOut> variant)
+    public ExerciseCheck<TOut> Mistake(string description, Func<int, TOut> variant)
     {
         _mistakes.Add((description, variant));
         return this;
@@ -35,10 +40,9 @@ public sealed class ExerciseCheck<TOut>(string exercise, string title, Func<TOut
     /// <summary>Runs the cases in order and returns the verdict of the first that disagrees, or a pass.</summary>
     public CheckResult Run()
     {
-        TOut? lastStudent = default;
         for (int i = 0; i < _cases.Count; i++)
         {
-            var (name, hint, student, reference) = _cases[i];
+            var (name, hint, student, reference, compareCase) = _cases[i];
             var expected = reference();
             TOut actual;
             try
@@ -55,20 +59,14 @@ public sealed class ExerciseCheck<TOut>(string exercise, string title, Func<TOut
                 return new CheckResult(exercise, title, CheckStatus.Failed,
                     [$"Case \"{name}\": your function threw {e.GetType().Name}: {e.Message}", hint]);
             }
-            var difference = compare(expected, actual);
-            if (difference is null)
-            {
-                lastStudent = actual;
-                continue;
-            }
+            var difference = (compareCase ?? compare)(expected, actual);
+            if (difference is null) continue;
             var messages = new List<string> { $"Case \"{name}\": {difference}", hint };
-            if (i == _cases.Count - 1 || _mistakes.Count > 0)
-                foreach (var (description, variant) in _mistakes)
-                    if (TryVariant(variant) is { } v && compare(v, actual) is null)
+            foreach (var (description, variant) in _mistakes)
+                    if (TryVariant(() => variant(i)) is { } v && compare(v, actual) is null)
                         messages.Add($"It looks like {description}.");
             return new CheckResult(exercise, title, CheckStatus.Failed, messages);
         }
-        _ = lastStudent;
         return new CheckResult(exercise, title, CheckStatus.Passed,
             [$"All {_cases.Count} cases agree with the reference implementation."]);
     }

@@ -53,6 +53,27 @@ public static class RnnCell
             DBh: Tensor.RowSums(dz));
     }
 
+    /// <summary>
+    /// The cell unrolled over a sequence: h⟨t⟩ = f(Wxh·x⟨t⟩ + Whh·h⟨t−1⟩ + bh) for t = 1..T, the same weights at every
+    /// step, starting from <paramref name="h0"/>.
+    /// </summary>
+    /// <param name="xs">x⟨1⟩..x⟨T⟩, each n_x × m.</param>
+    /// <param name="h0">The initial state, n_h × m (zeros in the lecture).</param>
+    /// <param name="wxh">n_h × n_x.</param>
+    /// <param name="whh">n_h × n_h.</param>
+    /// <param name="bh">n_h × 1.</param>
+    /// <param name="activation">f.</param>
+    /// <returns>h⟨1⟩..h⟨T⟩, each n_h × m.</returns>
+    public static Matrix<T>[] Unroll<T>(IReadOnlyList<Matrix<T>> xs, Matrix<T> h0, Matrix<T> wxh, Matrix<T> whh, Matrix<T> bh,
+        Activation activation = Activation.Tanh) where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        var hs = new Matrix<T>[xs.Count];
+        var h = h0;
+        for (int t = 0; t < xs.Count; t++) hs[t] = h = Forward(xs[t], h, wxh, whh, bh, activation);
+        return hs;
+    }
+
     private static void CheckShapes<T>(Matrix<T> x, Matrix<T> hPrev, Matrix<T> wxh, Matrix<T> whh, Matrix<T> bh)
         where T : struct, IFloatingPointIeee754<T>
     {
