@@ -11,7 +11,7 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
 {
     // What Forward keeps for Backward.
     private SequenceBatch<T>? _x;
-    private Matrix<T>? _states; // n_h × (Steps+1)·m: the initial state and h⟨t⟩ for every step (see StateBlock)
+    private Matrix<T>? _states; // n_h × (Steps+1)·m: the initial state and h⟨t⟩ for every step (see Recurrence.StateBlock)
 
     /// <summary>A layer with Glorot-initialised Wxh, orthogonal Whh and zero bh.</summary>
     /// <param name="inputSize">n_x.</param>
@@ -87,10 +87,10 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
 
         var states = Matrix<T>.Build.Dense(nh, (steps + 1) * m);
         var s = Tensor.Data(states);
-        if (h0 is not null) Tensor.Data(h0).AsSpan().CopyTo(s.AsSpan(StateBlock(-1, steps) * block, block));
+        if (h0 is not null) Tensor.Data(h0).AsSpan().CopyTo(s.AsSpan(Recurrence.InitialBlock(steps, Reverse) * block, block));
 
         // Input terms of every step at once: Z = Wxh·X + bh, written straight into the state slots.
-        int first = Reverse ? 0 : m;
+        int first = Recurrence.FirstOutputBlock(Reverse) * m;
         var w = Tensor.Data(Wxh.Value);
         Gemm.Multiply(false, false, nh, steps * m, InputSize, T.One, w, nh, Tensor.Data(x.Data), InputSize, T.Zero,
             s.AsSpan(first * nh, steps * block), nh);
@@ -101,13 +101,13 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
         var u = Tensor.Data(Whh.Value);
         for (int i = 0; i < steps; i++)
         {
-            int t = Reverse ? steps - 1 - i : i;
-            var prev = s.AsSpan(StateBlock(t - (Reverse ? -1 : 1), steps) * block, block);
-            var h = s.AsSpan(StateBlock(t, steps) * block, block);
+            int t = Recurrence.StepAt(i, steps, Reverse);
+            var prev = s.AsSpan(Recurrence.PreviousBlock(t, Reverse) * block, block);
+            var h = s.AsSpan(Recurrence.StateBlock(t, Reverse) * block, block);
             // h⟨t⟩ = f(Z⟨t⟩ + Whh·h⟨t−1⟩)
             Gemm.Multiply(false, false, nh, m, nh, T.One, u, nh, prev, nh, T.One, h, nh);
             Activations.Forward<T>(Activation, h, h);
-            CarryThroughPadding(x, t, prev, h, nh);
+            Recurrence.CarryThroughPadding(x, t, prev, h, nh);
         }
 
         _x = x;
@@ -116,7 +116,7 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
         s.AsSpan(first * nh, steps * block).CopyTo(Tensor.Data(output));
         var result = x.With(output).ZeroPadding();
         var final = Matrix<T>.Build.Dense(nh, m);
-        s.AsSpan(StateBlock(Reverse ? 0 : steps - 1, steps) * block, block).CopyTo(Tensor.Data(final));
+        s.AsSpan(Recurrence.FinalBlock(steps, Reverse) * block, block).CopyTo(Tensor.Data(final));
         return (result, new RecurrentState<T>(final));
     }
 
@@ -141,15 +141,15 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
 
         for (int i = steps - 1; i >= 0; i--)
         {
-            int t = Reverse ? steps - 1 - i : i;
-            var h = s.AsSpan(StateBlock(t, steps) * block, block);
-            var prev = s.AsSpan(StateBlock(t - (Reverse ? -1 : 1), steps) * block, block);
+            int t = Recurrence.StepAt(i, steps, Reverse);
+            var h = s.AsSpan(Recurrence.StateBlock(t, Reverse) * block, block);
+            var prev = s.AsSpan(Recurrence.PreviousBlock(t, Reverse) * block, block);
             var dzt = dzData.AsSpan(t * block, block);
             // dh⟨t⟩ = dOutput⟨t⟩ + (from step t+1); dz⟨t⟩ = dh⟨t⟩ ⊙ f′
-            AddRealColumns(x, t, dOut.AsSpan(t * block, block), dh, nh);
+            Recurrence.AddRealColumns(x, t, dOut.AsSpan(t * block, block), dh, nh);
             Activations.Backward<T>(Activation, h, dh, dzt);
             // Padded positions carried h⟨t−1⟩ through unchanged: their gradient passes straight back.
-            MaskPaddedGradient(x, t, dzt, dh, nh, out bool anyPadded);
+            Recurrence.MaskPaddedGradient(x, t, dzt, dh, nh, out bool anyPadded);
             // dWhh += dz⟨t⟩·h⟨t−1⟩ᵀ;  dh⟨t−1⟩ = Whhᵀ·dz⟨t⟩ (+ carried gradient at padded positions)
             Gemm.Multiply(false, true, nh, nh, m, T.One, dzt, nh, prev, nh, T.One, dWhh, nh);
             Gemm.Multiply(true, false, nh, m, nh, T.One, u, nh, dzt, nh, anyPadded ? T.One : T.Zero, dh, nh);
@@ -163,56 +163,5 @@ public sealed class Rnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPoint
         Gemm.Multiply(true, false, InputSize, steps * m, nh, T.One, Tensor.Data(Wxh.Value), nh, dzData, nh, T.Zero,
             Tensor.Data(dx), InputSize);
         return (x.With(dx), new RecurrentState<T>(Matrix<T>.Build.Dense(nh, m, dh)));
-    }
-
-    /// <summary>
-    /// The column block of the state buffer holding h⟨t⟩ (t = −1 is the initial state for a forward layer; for a
-    /// reverse layer the initial state sits after the last step, t = Steps).
-    /// </summary>
-    private int StateBlock(int t, int steps) => Reverse ? (t == -1 ? steps : t) : t + 1;
-
-    /// <summary>At padded positions of step t the state is copied from the previous step (h⟨t⟩ = h⟨t−1⟩).</summary>
-    internal static void CarryThroughPadding(SequenceBatch<T> x, int t, ReadOnlySpan<T> prev, Span<T> h, int n)
-    {
-        for (int b = 0; b < x.BatchSize; b++)
-            if (!x.IsReal(t, b)) prev.Slice(b * n, n).CopyTo(h.Slice(b * n, n));
-    }
-
-    /// <summary>dh += dOutput at the real positions of step t (the output is a constant zero at padded ones).</summary>
-    internal static void AddRealColumns(SequenceBatch<T> x, int t, ReadOnlySpan<T> dOutput, Span<T> dh, int n)
-    {
-        int real = 0;
-        while (real < x.BatchSize && x.IsReal(t, real)) real++;
-        if (real == x.BatchSize)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(dh, dOutput, dh);
-            return;
-        }
-        for (int b = 0; b < x.BatchSize; b++)
-            if (x.IsReal(t, b))
-                System.Numerics.Tensors.TensorPrimitives.Add(dh.Slice(b * n, n), dOutput.Slice(b * n, n), dh.Slice(b * n, n));
-    }
-
-    /// <summary>
-    /// At padded positions of step t: no gradient reaches the pre-activation (dz = 0) and dh passes back unchanged.
-    /// Real positions of dh are cleared, ready to receive Whhᵀ·dz. Returns whether any position was padded.
-    /// </summary>
-    internal static void MaskPaddedGradient(SequenceBatch<T> x, int t, Span<T> dz, Span<T> dh, int n, out bool anyPadded)
-    {
-        anyPadded = false;
-        for (int b = 0; b < x.BatchSize; b++)
-        {
-            if (x.IsReal(t, b))
-            {
-                if (anyPadded) dh.Slice(b * n, n).Clear();
-                continue;
-            }
-            if (!anyPadded)
-            {
-                anyPadded = true;
-                dh.Slice(0, b * n).Clear(); // earlier columns were real
-            }
-            dz.Slice(b * n, n).Clear();
-        }
     }
 }

@@ -5,32 +5,8 @@ namespace SequenceModels.Tests.Layers;
 
 public class RnnTests
 {
-    [Theory]
-    [InlineData(Activation.Tanh, false, false)]
-    [InlineData(Activation.Tanh, true, false)]
-    [InlineData(Activation.Relu, false, true)]
-    [InlineData(Activation.Tanh, true, true)]
-    public void Backward_matches_finite_differences(Activation activation, bool reverse, bool padded)
-    {
-        var rng = new Random(1);
-        var rnn = new Rnn<double>(3, 4, rng, activation, reverse);
-        int[]? lengths = padded ? [5, 2, 4] : null;
-        var x = new SequenceBatch<double>(Init.Normal<double>(3, 5 * 3, 1.0, rng), 5, 3, lengths);
-        var h0 = new RecurrentState<double>(Init.Normal<double>(4, 3, 0.5, rng));
-        var r = Init.Normal<double>(4, 15, 1.0, rng);
-        var rf = Init.Normal<double>(4, 3, 1.0, rng);
-        double Loss()
-        {
-            var (y, final) = rnn.Forward(x, h0);
-            return y.Data.PointwiseMultiply(r).Enumerate().Sum() + final.H.PointwiseMultiply(rf).Enumerate().Sum();
-        }
-        SequenceBatch<double>? dx = null;
-        Matrix<double>? dh0 = null;
-        var report = GradientCheck.Run(rnn.Parameters, Loss, () => (dx, (dh0, _)) = rnn.Backward(x.With(r), new(rf)));
-        Assert.True(report.Passed(1e-7), report.ToString());
-        Assert.True(GradientCheck.Input("x", x.Data, dx!.Data, Loss).MaxRelativeError <= 1e-7);
-        Assert.True(GradientCheck.Input("h0", h0.H, dh0!, Loss).MaxRelativeError <= 1e-7);
-    }
+    // The finite-difference gradient check of every recurrent layer, this one included, is one theory in
+    // RecurrentLayerTests.
 
     [Fact]
     public void Each_step_equals_the_cell_formula()
