@@ -42,7 +42,7 @@ public class ManyToOneTests
         var rng = new Random(5);
         var model = new ManyToOne<double>(new Lstm<double>(3, 4, rng), 3, rng);
         var (x, labels) = LongRangeTasks.FirstSymbol<double>(5, 3, new Random(6), classes: 2, distractors: 1);
-        var regression = new ManyToOne<double>(new Gru<double>(2, 3, rng), 1, rng);
+        var regression = new ManyToOne<double>(new Rnn<double>(2, 3, rng), 1, rng);
         var (ax, ay) = LongRangeTasks.Adding<double>(6, 4, new Random(7));
         var classification = GradientCheck.Run(model.Parameters, () => Losses.CrossEntropy(model.Forward(x), labels).Loss,
             () => model.ClassificationStep(x, labels), order: 4);
