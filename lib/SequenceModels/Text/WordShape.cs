@@ -10,7 +10,7 @@ namespace SequenceModels.Text;
 public static class WordShape
 {
     // Lowercase endings in the order they are tried: longer and more specific endings before the ones they contain
-    // ("-ness" before "-s", "-ally" before "-ly"). Each maps to the class named after its first ending.
+    // ("-ness" and "-less" before "-s"). Each group maps to the class named after its first ending.
     static readonly string[][] Suffixes =
     [
         ["ing"], ["ed"], ["ly"], ["tion", "sion"], ["ness"], ["ment"], ["able", "ible"], ["ity"], ["ous"], ["ful"],
