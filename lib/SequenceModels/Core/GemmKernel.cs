@@ -1,0 +1,472 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SequenceModels;
+
+/// <summary>The kernel a product runs on: the widest vectors the CPU has, or the portable loop.</summary>
+internal enum GemmPath { Vector512, Vector256, Portable }
+
+/// <summary>
+/// The fast product behind <see cref="Gemm.Multiply{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>,
+/// organised as in Goto and van de Geijn, "Anatomy of high-performance matrix multiplication" (2008) and BLIS:
+/// op(B) is copied ("packed") kc rows at a time into panels of NR columns, op(A) mc × kc at a time into panels of
+/// MR = 2 vectors of rows, and a register tile of MR × NR numbers of C stays in registers while a micro-kernel runs
+/// down the k dimension of one panel of each. Packing makes all four transpose cases and any strides look the same
+/// to the micro-kernel; the last panels of an odd shape are narrower (a kernel for every width up to NR, one or two
+/// vectors tall) so no work is wasted on padding.
+/// </summary>
+internal static unsafe class GemmKernel
+{
+    // Depth of a packed panel: a kc × NR panel of B (8 KB in float) stays in the 32 KB L1 cache while the kernel
+    // sweeps the packed rows of A past it.
+    private const int KC = 256;
+    // Rows of A packed at once (mc × kc, 256 KB) stay in the 1 MB L2 cache; columns of B packed at once (kc × nc).
+    private const int ABlockBytes = 256 * 1024;
+    private const int NC = 4096;
+
+    /// <summary>The path of this CPU: Vector512 with AVX-512, Vector256 with AVX2 and FMA, else the portable loop.</summary>
+    public static readonly GemmPath Best =
+        Vector512.IsHardwareAccelerated ? GemmPath.Vector512
+        : Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? GemmPath.Vector256
+        : GemmPath.Portable;
+
+    /// <summary>Rows (MR) and columns (NR) of the register tile of a path; the unit in which work is split.</summary>
+    public static (int Rows, int Columns) Tile<T>(GemmPath path) where T : unmanaged => path switch
+    {
+        GemmPath.Vector512 => (2 * Vector512<T>.Count, Ops512<T>.Columns),
+        GemmPath.Vector256 => (2 * Vector256<T>.Count, Ops256<T>.Columns),
+        _ => (1, 1),
+    };
+
+    /// <summary>
+    /// C = α·op(A)·op(B) + β·C with k ≥ 1 and α ≠ 0 (the caller handles the rest), split into
+    /// <paramref name="parts"/> independent products over rows or columns of C run in parallel.
+    /// </summary>
+    public static void Multiply<T>(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+        {
+            if (parts <= 1)
+            {
+                Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                return;
+            }
+            // Each part is a whole product on its own block of C (so the shared operand is packed by every part):
+            // split the longer side of C, in whole register tiles.
+            var (mr, nr) = Tile<T>(path);
+            bool splitRows = m > n;
+            int length = splitRows ? m : n, unit = splitRows ? mr : nr;
+            int units = (length + unit - 1) / unit;
+            parts = Math.Min(parts, units);
+            nint ha = (nint)pa, hb = (nint)pb, hc = (nint)pc;
+            Parallel.For(0, parts, part =>
+            {
+                int first = Math.Min(length, (int)((long)units * part / parts) * unit);
+                int last = Math.Min(length, (int)((long)units * (part + 1) / parts) * unit);
+                if (last <= first) return;
+                T* a0 = (T*)ha, b0 = (T*)hb, c0 = (T*)hc;
+                if (splitRows)
+                    Blocked(path, transposeA, transposeB, last - first, n, k, alpha,
+                        a0 + (transposeA ? (long)first * lda : first), lda, b0, ldb, beta, c0 + first, ldc);
+                else
+                    Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a0, lda,
+                        b0 + (transposeB ? first : (long)first * ldb), ldb, beta, c0 + (long)first * ldc, ldc);
+            });
+        }
+    }
+
+    private static void Blocked<T>(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (path == GemmPath.Vector512)
+            Blocked<T, Vector512<T>, Ops512<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else
+            Blocked<T, Vector256<T>, Ops256<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    // The five loops around the micro-kernel (jc, pc, ic, jr, ir), on one thread.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked<T, TVector, TOps>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector, T>
+    {
+        int w = TOps.Count, mr = 2 * w, nr = TOps.Columns;
+        int kcMax = Math.Min(KC, k);
+        int mcMax = Math.Min(RoundUp(m, mr), Math.Max(mr, ABlockBytes / (KC * sizeof(T)) / mr * mr));
+        int ncMax = Math.Min(NC, n);
+        T* packedA = PackBuffers<T>.A(mcMax * kcMax);
+        T* packedB = PackBuffers<T>.B(kcMax * ncMax);
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                T betaHere = pc == 0 ? beta : T.One; // later slices of k add to what the first one wrote
+                PackB(transposeB, b, ldb, pc, jc, kc, nc, nr, packedB);
+                for (int ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m - ic);
+                    PackA(transposeA, a, lda, ic, pc, mc, kc, w, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        T* panelB = packedB + (long)jr * kc;
+                        T* cBlock = c + (long)(jc + jr) * ldc + ic;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            Tile<T, TVector, TOps>(rows > w, cols, kc, packedA + (long)ir * kc, panelB,
+                                cBlock + ir, ldc, rows, alpha, betaHere);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
+
+    // Rows [ic, ic+mc) × depths [pc, pc+kc) of op(A) into panels of 2w rows: panel ir holds op(A)(ir+i, p) at
+    // [ir·kc + p·h + i], h = 2w (or w for a last panel of at most w rows), padded with zeros.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA<T>(bool transposeA, T* a, int lda, int ic, int pc, int mc, int kc, int w, T* packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int ir = 0; ir < mc; ir += 2 * w)
+        {
+            int rows = Math.Min(2 * w, mc - ir);
+            int h = rows > w ? 2 * w : w;
+            T* dst = packed + (long)ir * kc;
+            if (!transposeA)
+            {
+                // A(i, p) = a[p·lda + i]: each depth p is a contiguous run of rows.
+                T* src = a + (long)pc * lda + ic + ir;
+                for (int p = 0; p < kc; p++, src += lda, dst += h)
+                {
+                    new ReadOnlySpan<T>(src, rows).CopyTo(new Span<T>(dst, rows));
+                    if (rows < h) new Span<T>(dst + rows, h - rows).Clear();
+                }
+            }
+            else
+            {
+                // A(i, p) = a[i·lda + p]: each row i is a contiguous run of depths.
+                for (int i = 0; i < rows; i++)
+                {
+                    T* src = a + (long)(ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) dst[p * h + i] = src[p];
+                }
+                for (int i = rows; i < h; i++)
+                    for (int p = 0; p < kc; p++) dst[p * h + i] = T.Zero;
+            }
+        }
+    }
+
+    // Depths [pc, pc+kc) × columns [jc, jc+nc) of op(B) into panels of nr columns: panel jr holds op(B)(p, jr+j) at
+    // [jr·kc + p·cols + j], cols = nr (fewer for the last panel).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB<T>(bool transposeB, T* b, int ldb, int pc, int jc, int kc, int nc, int nr, T* packed)
+        where T : unmanaged
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            T* dst = packed + (long)jr * kc;
+            if (!transposeB)
+            {
+                // B(p, j) = b[j·ldb + p]: each column j is a contiguous run of depths.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* src = b + (long)(jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) dst[p * cols + j] = src[p];
+                }
+            }
+            else
+            {
+                // B(p, j) = b[p·ldb + j]: each depth p is a contiguous run of columns.
+                T* src = b + (long)pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, src += ldb, dst += cols)
+                    for (int j = 0; j < cols; j++) dst[j] = src[j];
+            }
+        }
+    }
+
+    // Picks the micro-kernel compiled for this tile's height (one or two vectors) and width (1..NR columns).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<T, TVector, TOps>(bool twoVectors, int cols, int kc, T* a, T* b, T* c, int ldc,
+        int rows, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector, T>
+    {
+        if (twoVectors)
+        {
+            switch (cols)
+            {
+                case 8: Kernel<T, TVector, TOps, N2, N8>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 7: Kernel<T, TVector, TOps, N2, N7>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 6: Kernel<T, TVector, TOps, N2, N6>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 5: Kernel<T, TVector, TOps, N2, N5>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 4: Kernel<T, TVector, TOps, N2, N4>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 3: Kernel<T, TVector, TOps, N2, N3>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 2: Kernel<T, TVector, TOps, N2, N2>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                default: Kernel<T, TVector, TOps, N2, N1>(kc, a, b, c, ldc, rows, alpha, beta); break;
+            }
+        }
+        else
+        {
+            switch (cols)
+            {
+                case 8: Kernel<T, TVector, TOps, N1, N8>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 7: Kernel<T, TVector, TOps, N1, N7>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 6: Kernel<T, TVector, TOps, N1, N6>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 5: Kernel<T, TVector, TOps, N1, N5>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 4: Kernel<T, TVector, TOps, N1, N4>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 3: Kernel<T, TVector, TOps, N1, N3>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                case 2: Kernel<T, TVector, TOps, N1, N2>(kc, a, b, c, ldc, rows, alpha, beta); break;
+                default: Kernel<T, TVector, TOps, N1, N1>(kc, a, b, c, ldc, rows, alpha, beta); break;
+            }
+        }
+    }
+
+    // The micro-kernel: a (TRows vectors) × TCols tile of C in registers, one rank-1 update per depth p:
+    // c(:, j) += a(:, p) · b(p, j). TRows and TCols are compile-time constants, so the JIT drops the unused lines.
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel<T, TVector, TOps, TRows, TCols>(int kc, T* a, T* b, T* c, int ldc, int rows,
+        T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector, T>
+        where TRows : struct, IConstant
+        where TCols : struct, IConstant
+    {
+        bool two = TRows.Value == 2;
+        int cols = TCols.Value, w = TOps.Count, step = TRows.Value * w;
+        TVector c00 = default, c01 = default, c02 = default, c03 = default,
+            c04 = default, c05 = default, c06 = default, c07 = default;
+        TVector c10 = default, c11 = default, c12 = default, c13 = default,
+            c14 = default, c15 = default, c16 = default, c17 = default;
+        for (int p = 0; p < kc; p++, a += step, b += cols)
+        {
+            TVector a0 = TOps.Load(a);
+            TVector a1 = two ? TOps.Load(a + w) : default;
+            TVector bj = TOps.Broadcast(b);
+            c00 = TOps.MultiplyAdd(a0, bj, c00);
+            if (two) c10 = TOps.MultiplyAdd(a1, bj, c10);
+            if (cols > 1)
+            {
+                bj = TOps.Broadcast(b + 1);
+                c01 = TOps.MultiplyAdd(a0, bj, c01);
+                if (two) c11 = TOps.MultiplyAdd(a1, bj, c11);
+            }
+            if (cols > 2)
+            {
+                bj = TOps.Broadcast(b + 2);
+                c02 = TOps.MultiplyAdd(a0, bj, c02);
+                if (two) c12 = TOps.MultiplyAdd(a1, bj, c12);
+            }
+            if (cols > 3)
+            {
+                bj = TOps.Broadcast(b + 3);
+                c03 = TOps.MultiplyAdd(a0, bj, c03);
+                if (two) c13 = TOps.MultiplyAdd(a1, bj, c13);
+            }
+            if (cols > 4)
+            {
+                bj = TOps.Broadcast(b + 4);
+                c04 = TOps.MultiplyAdd(a0, bj, c04);
+                if (two) c14 = TOps.MultiplyAdd(a1, bj, c14);
+            }
+            if (cols > 5)
+            {
+                bj = TOps.Broadcast(b + 5);
+                c05 = TOps.MultiplyAdd(a0, bj, c05);
+                if (two) c15 = TOps.MultiplyAdd(a1, bj, c15);
+            }
+            if (cols > 6)
+            {
+                bj = TOps.Broadcast(b + 6);
+                c06 = TOps.MultiplyAdd(a0, bj, c06);
+                if (two) c16 = TOps.MultiplyAdd(a1, bj, c16);
+            }
+            if (cols > 7)
+            {
+                bj = TOps.Broadcast(b + 7);
+                c07 = TOps.MultiplyAdd(a0, bj, c07);
+                if (two) c17 = TOps.MultiplyAdd(a1, bj, c17);
+            }
+        }
+        if (rows == step)
+        {
+            // A whole tile: straight into C. (No calls here: every vector register is caller-saved, and a call
+            // after the loop would make the JIT keep the accumulators on the stack inside it.)
+            var va = TOps.Create(alpha);
+            var vb = TOps.Create(beta);
+            bool overwrite = beta == T.Zero;
+            Save<T, TVector, TOps>(c, two, overwrite, c00, c10, va, vb);
+            if (cols > 1) Save<T, TVector, TOps>(c + ldc, two, overwrite, c01, c11, va, vb);
+            if (cols > 2) Save<T, TVector, TOps>(c + 2 * ldc, two, overwrite, c02, c12, va, vb);
+            if (cols > 3) Save<T, TVector, TOps>(c + 3 * ldc, two, overwrite, c03, c13, va, vb);
+            if (cols > 4) Save<T, TVector, TOps>(c + 4 * ldc, two, overwrite, c04, c14, va, vb);
+            if (cols > 5) Save<T, TVector, TOps>(c + 5 * ldc, two, overwrite, c05, c15, va, vb);
+            if (cols > 6) Save<T, TVector, TOps>(c + 6 * ldc, two, overwrite, c06, c16, va, vb);
+            if (cols > 7) Save<T, TVector, TOps>(c + 7 * ldc, two, overwrite, c07, c17, va, vb);
+        }
+        else
+        {
+            // The last rows of an odd shape: through a buffer, so nothing below row `rows` of C is touched.
+            T* tile = stackalloc T[16 * TOps.Count];
+            TOps.Store(c00, tile); TOps.Store(c10, tile + w);
+            if (cols > 1) { TOps.Store(c01, tile + 2 * w); TOps.Store(c11, tile + 3 * w); }
+            if (cols > 2) { TOps.Store(c02, tile + 4 * w); TOps.Store(c12, tile + 5 * w); }
+            if (cols > 3) { TOps.Store(c03, tile + 6 * w); TOps.Store(c13, tile + 7 * w); }
+            if (cols > 4) { TOps.Store(c04, tile + 8 * w); TOps.Store(c14, tile + 9 * w); }
+            if (cols > 5) { TOps.Store(c05, tile + 10 * w); TOps.Store(c15, tile + 11 * w); }
+            if (cols > 6) { TOps.Store(c06, tile + 12 * w); TOps.Store(c16, tile + 13 * w); }
+            if (cols > 7) { TOps.Store(c07, tile + 14 * w); TOps.Store(c17, tile + 15 * w); }
+            SavePartial(c, ldc, rows, cols, tile, 2 * w, alpha, beta);
+        }
+    }
+
+    // c = α·acc + β·c for one column of a whole tile; β = 0 never reads c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Save<T, TVector, TOps>(T* c, bool two, bool overwrite, TVector lo, TVector hi,
+        TVector alpha, TVector beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector, T>
+    {
+        int w = TOps.Count;
+        if (overwrite)
+        {
+            TOps.Store(TOps.Multiply(lo, alpha), c);
+            if (two) TOps.Store(TOps.Multiply(hi, alpha), c + w);
+        }
+        else
+        {
+            TOps.Store(TOps.MultiplyAdd(lo, alpha, TOps.Multiply(TOps.Load(c), beta)), c);
+            if (two) TOps.Store(TOps.MultiplyAdd(hi, alpha, TOps.Multiply(TOps.Load(c + w), beta)), c + w);
+        }
+    }
+
+    private static void SavePartial<T>(T* c, int ldc, int rows, int cols, T* tile, int height, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < cols; j++, c += ldc, tile += height)
+            for (int i = 0; i < rows; i++)
+                c[i] = beta == T.Zero ? alpha * tile[i] : alpha * tile[i] + beta * c[i];
+    }
+
+    // Pinned, 64-byte aligned pack buffers, one pair per thread, grown when a larger product needs them.
+    private static class PackBuffers<T> where T : unmanaged
+    {
+        [ThreadStatic] private static T[]? a;
+        [ThreadStatic] private static T[]? b;
+
+        public static T* A(int length) => Get(ref a, length);
+
+        public static T* B(int length) => Get(ref b, length);
+
+        private static T* Get(ref T[]? buffer, int length)
+        {
+            int pad = 64 / sizeof(T);
+            if (buffer is null || buffer.Length < length + pad)
+                buffer = GC.AllocateUninitializedArray<T>(length + pad, pinned: true);
+            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (T*)((start + 63) & ~(nint)63);
+        }
+    }
+}
+
+/// <summary>The vector operations the micro-kernel needs, for one vector width.</summary>
+internal unsafe interface IVectorOps<TVector, T> where TVector : struct where T : unmanaged
+{
+    /// <summary>Numbers per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Columns of the register tile (NR): 2·NR accumulators + 3 must fit in the vector registers.</summary>
+    static abstract int Columns { get; }
+
+    static abstract TVector Load(T* source);
+
+    static abstract void Store(TVector value, T* destination);
+
+    static abstract TVector Broadcast(T* source);
+
+    static abstract TVector Create(T value);
+
+    static abstract TVector Multiply(TVector x, TVector y);
+
+    /// <summary>x·y + z, rounded once.</summary>
+    static abstract TVector MultiplyAdd(TVector x, TVector y, TVector z);
+}
+
+/// <summary>AVX-512: 32 registers hold a 2 × 8 tile of vectors.</summary>
+internal readonly unsafe struct Ops512<T> : IVectorOps<Vector512<T>, T> where T : unmanaged
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static int Columns => 8;
+
+    public static Vector512<T> Load(T* source) => Vector512.Load(source);
+
+    public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+
+    public static Vector512<T> Broadcast(T* source) => Vector512.Create(*source);
+
+    public static Vector512<T> Create(T value) => Vector512.Create(value);
+
+    public static Vector512<T> Multiply(Vector512<T> x, Vector512<T> y) => x * y;
+
+    public static Vector512<T> MultiplyAdd(Vector512<T> x, Vector512<T> y, Vector512<T> z) =>
+        typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+}
+
+/// <summary>AVX2 + FMA: 16 registers hold a 2 × 6 tile of vectors.</summary>
+internal readonly unsafe struct Ops256<T> : IVectorOps<Vector256<T>, T> where T : unmanaged
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static int Columns => 6;
+
+    public static Vector256<T> Load(T* source) => Vector256.Load(source);
+
+    public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+
+    public static Vector256<T> Broadcast(T* source) => Vector256.Create(*source);
+
+    public static Vector256<T> Create(T value) => Vector256.Create(value);
+
+    public static Vector256<T> Multiply(Vector256<T> x, Vector256<T> y) => x * y;
+
+    public static Vector256<T> MultiplyAdd(Vector256<T> x, Vector256<T> y, Vector256<T> z) =>
+        typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
+            : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+}
+
+/// <summary>An integer known to the JIT, so a generic kernel is compiled once per tile shape.</summary>
+internal interface IConstant
+{
+    static abstract int Value { get; }
+}
+
+#pragma warning disable CS1591 // the constants 1..8 need no description
+internal readonly struct N1 : IConstant { public static int Value => 1; }
+internal readonly struct N2 : IConstant { public static int Value => 2; }
+internal readonly struct N3 : IConstant { public static int Value => 3; }
+internal readonly struct N4 : IConstant { public static int Value => 4; }
+internal readonly struct N5 : IConstant { public static int Value => 5; }
+internal readonly struct N6 : IConstant { public static int Value => 6; }
+internal readonly struct N7 : IConstant { public static int Value => 7; }
+internal readonly struct N8 : IConstant { public static int Value => 8; }
+#pragma warning restore CS1591
