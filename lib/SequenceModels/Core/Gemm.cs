@@ -50,9 +50,10 @@ public static class Gemm
     /// <summary>The kernel this CPU runs: "Vector512", "Vector256" or "Portable".</summary>
     public static string Kernel => GemmKernel.Best.ToString();
 
-    // Products below this many multiply-adds (m·n·k) stay on the calling thread: starting a second one costs a
-    // few microseconds, about what 2^17 multiply-adds take on one core (measured with `workbook bench matmul`).
-    internal const long ParallelThreshold = 1L << 17;
+    // Products below this many multiply-adds (m·n·k) stay on the calling thread: handing half of a product to a
+    // thread-pool thread costs 5–10 µs, and only from about 2^21 multiply-adds (128 × 128 × 128, 10 µs on one
+    // Zen 4 core) do two cores finish first.
+    internal const long ParallelThreshold = 1L << 21;
 
     private static int Parts(int m, int n, int k) =>
         (long)m * n * k < ParallelThreshold ? 1 : Environment.ProcessorCount;

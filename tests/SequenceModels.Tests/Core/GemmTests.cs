@@ -9,12 +9,13 @@ namespace SequenceModels.Tests.Core;
 public class GemmTests
 {
     // (m, n, k): single numbers, empty products, primes, one either side of the vector and tile widths, more rows
-    // than one packed block (256 float / 128 double), more columns than one (4096), deeper than one panel (256).
+    // than one block of A (256 float / 128 double), deeper than one slice of k (256), many columns, and columns of A
+    // 4 KB apart (1024 floats or 512 doubles: A is then copied into panels instead of read in place).
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 1, 0), (0, 3, 2), (3, 0, 2), (5, 129, 0), (2, 3, 5), (7, 11, 13), (17, 17, 17), (16, 8, 1),
         (32, 8, 2), (33, 1, 65), (1, 33, 63), (48, 24, 5), (63, 65, 127), (65, 63, 129), (129, 7, 3), (31, 9, 300),
-        (300, 20, 10), (257, 3, 2), (3, 4100, 2),
+        (300, 20, 10), (257, 3, 2), (3, 4100, 2), (1024, 3, 5), (512, 5, 3),
     ];
 
     // (α, β): plain product, β = 0 over NaN garbage in C, accumulate, general, α = 0 (C = β·C only).
