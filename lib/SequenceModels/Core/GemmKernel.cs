@@ -52,32 +52,35 @@ internal static unsafe class GemmKernel
         fixed (T* pb = b)
         fixed (T* pc = c)
         {
-            if (parts <= 1)
-            {
-                Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-                return;
-            }
-            // Each part is a whole product on its own block of C: split the longer side of C, in whole tiles.
-            var (mr, nr) = Tile<T>(path);
-            bool splitRows = m > n;
-            int length = splitRows ? m : n, unit = splitRows ? mr : nr;
-            int units = (length + unit - 1) / unit;
-            parts = Math.Min(parts, units);
-            nint ha = (nint)pa, hb = (nint)pb, hc = (nint)pc;
-            Parallel.For(0, parts, part =>
-            {
-                int first = Math.Min(length, (int)((long)units * part / parts) * unit);
-                int last = Math.Min(length, (int)((long)units * (part + 1) / parts) * unit);
-                if (last <= first) return;
-                T* a0 = (T*)ha, b0 = (T*)hb, c0 = (T*)hc;
-                if (splitRows)
-                    Blocked(path, transposeA, transposeB, last - first, n, k, alpha,
-                        a0 + (transposeA ? (long)first * lda : first), lda, b0, ldb, beta, c0 + first, ldc);
-                else
-                    Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a0, lda,
-                        b0 + (transposeB ? first : (long)first * ldb), ldb, beta, c0 + (long)first * ldc, ldc);
-            });
+            if (parts <= 1) Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else InParallel(path, parts, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
+    }
+
+    // Each part is a whole product on its own block of C: the longer side of C is split, in whole tiles. (A method
+    // of its own, so the closure is allocated only here, not on every call.)
+    private static void InParallel<T>(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (mr, nr) = Tile<T>(path);
+        bool splitRows = m > n;
+        int length = splitRows ? m : n, unit = splitRows ? mr : nr;
+        int units = (length + unit - 1) / unit;
+        parts = Math.Min(parts, units);
+        nint ha = (nint)a, hb = (nint)b, hc = (nint)c;
+        Parallel.For(0, parts, part =>
+        {
+            int first = Math.Min(length, (int)((long)units * part / parts) * unit);
+            int last = Math.Min(length, (int)((long)units * (part + 1) / parts) * unit);
+            if (last <= first) return;
+            T* a0 = (T*)ha, b0 = (T*)hb, c0 = (T*)hc;
+            if (splitRows)
+                Blocked(path, transposeA, transposeB, last - first, n, k, alpha,
+                    a0 + (transposeA ? (long)first * lda : first), lda, b0, ldb, beta, c0 + first, ldc);
+            else
+                Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a0, lda,
+                    b0 + (transposeB ? first : (long)first * ldb), ldb, beta, c0 + (long)first * ldc, ldc);
+        });
     }
 
     private static void Blocked<T>(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, T alpha,

@@ -94,6 +94,26 @@ public class GemmTests
             }
     }
 
+    [Fact]
+    public void Products_on_one_thread_allocate_nothing_once_warmed_up()
+    {
+        // The recurrent layers multiply once per time step: their loops must not feed the garbage collector.
+        var rng = new Random(8);
+        var a = RandomArray<float>(200 * 50, rng);
+        var b = RandomArray<float>(50 * 64, rng);
+        var c = new float[200 * 64];
+        void Steps()
+        {
+            Gemm.Multiply(false, false, 200, 64, 50, 1f, a, 200, b, 50, 0f, c, 200);  // (200 × 50)·(50 × 64)
+            Gemm.Multiply(true, false, 50, 64, 200, 0.01f, a, 200, c, 200, 0f, b, 50); // aᵀ·c
+            Gemm.Multiply(false, true, 200, 50, 64, 0.01f, c, 200, b, 50, 0f, a, 200); // c·bᵀ
+        }
+        Steps();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Steps();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData("a", 5, 6, 8, 6)]
     [InlineData("b", 6, 5, 8, 6)]
@@ -201,7 +221,9 @@ public class GemmTests
         ManagedLinearAlgebraProvider.Instance.MatrixMultiply(Tensor.Data(a), 45, 30, Tensor.Data(b), 30, 20, managed);
         AssertClose(managed, Tensor.Data(a * b), 30, 1e-6);
         var v = MathNet.Numerics.LinearAlgebra.Vector<float>.Build.Dense(30, i => i % 3 - 1f);
-        var av = a * v;
+        var av = new float[45];
+        Gemm.Multiply(false, false, 45, 1, 30, 1f, Tensor.Data(a), 45, v.AsArray(), 30, 0f, av, 45);
+        Assert.Equal(av, (a * v).AsArray());
         for (int i = 0; i < 45; i++)
             Assert.Equal(Enumerable.Range(0, 30).Sum(p => (double)a[i, p] * v[p]), av[i], 1e-4);
     }
