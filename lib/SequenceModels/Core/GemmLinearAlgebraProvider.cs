@@ -26,7 +26,15 @@ internal sealed class GemmLinearAlgebraProvider : ILinearAlgebraProvider
     [SuppressMessage("Usage", "CA2255", Justification = "Notebooks get fast MathNet products without a set-up call.")]
     internal static void InstallIfManaged()
     {
-        if (LinearAlgebraControl.Provider is ManagedLinearAlgebraProvider) LinearAlgebraControl.Provider = Instance;
+        try
+        {
+            if (LinearAlgebraControl.Provider is ManagedLinearAlgebraProvider) LinearAlgebraControl.Provider = Instance;
+        }
+        catch (Exception)
+        {
+            // MathNet could not set up the provider it was configured for (MathNetNumericsLAProvider): leave that
+            // error to MathNet's first use rather than make this library fail to load.
+        }
     }
 
     public override string ToString() => $"SequenceModels.Gemm ({Gemm.Kernel})";
