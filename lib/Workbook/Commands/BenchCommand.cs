@@ -42,7 +42,7 @@ internal static class BenchCommand
 #if DEBUG
         error.WriteLine("warning: a Debug build of the workbook; measure with `dotnet run -c Release`.");
 #endif
-        int exitCode = 0;
+        int exitCode = 0, ran = 0;
         foreach (var (workloadName, _, run) in Workloads.Where(w => name == "all" || w.Name == name))
         {
             if (run is null)
@@ -52,9 +52,13 @@ internal static class BenchCommand
                 continue;
             }
             run(output);
+            ran++;
         }
-        using var self = Process.GetCurrentProcess();
-        output.WriteLine($"peak working set: {self.PeakWorkingSet64 / (1024 * 1024)} MB");
+        if (ran > 0)
+        {
+            using var self = Process.GetCurrentProcess();
+            output.WriteLine($"peak working set: {self.PeakWorkingSet64 / (1024 * 1024)} MB");
+        }
         return exitCode;
     }
 }
