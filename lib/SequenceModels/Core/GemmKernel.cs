@@ -53,34 +53,84 @@ internal static unsafe class GemmKernel
         fixed (T* pc = c)
         {
             if (parts <= 1) Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            else InParallel(path, parts, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else Fork<T>.Run(path, parts, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
     }
 
-    // Each part is a whole product on its own block of C: the longer side of C is split, in whole tiles. (A method
-    // of its own, so the closure is allocated only here, not on every call.)
-    private static void InParallel<T>(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
-        T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    // Runs the parts of one product on the calling thread and on thread-pool threads, without allocating: one
+    // Fork per calling thread, reused. Each part is a whole product on its own block of C (the longer side of C is
+    // split, in whole tiles) and goes to whichever thread claims it first, so the caller never waits for a pool
+    // thread that has not started, only for parts being run. The claim counter carries the number of parts in its
+    // upper half, so a pool thread that comes late (queued for an earlier product) finds nothing left to claim.
+    private sealed class Fork<T> : IThreadPoolWorkItem where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (mr, nr) = Tile<T>(path);
-        bool splitRows = m > n;
-        int length = splitRows ? m : n, unit = splitRows ? mr : nr;
-        int units = (length + unit - 1) / unit;
-        parts = Math.Min(parts, units);
-        nint ha = (nint)a, hb = (nint)b, hc = (nint)c;
-        Parallel.For(0, parts, part =>
+        [ThreadStatic] private static Fork<T>? ofThisThread;
+        private readonly ManualResetEventSlim finished = new(false);
+        private long claims; // (parts << 32) + the next part to claim
+        private int done;
+        private Exception? error;
+        private GemmPath path;
+        private bool transposeA, transposeB, splitRows;
+        private int m, n, k, lda, ldb, ldc, length, unit;
+        private T alpha, beta;
+        private T* a, b, c;
+
+        public static void Run(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
+            T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         {
+            var fork = ofThisThread ??= new Fork<T>();
+            var (mr, nr) = Tile<T>(path);
+            fork.splitRows = m > n;
+            fork.length = fork.splitRows ? m : n;
+            fork.unit = fork.splitRows ? mr : nr;
+            parts = Math.Min(parts, (fork.length + fork.unit - 1) / fork.unit);
+            (fork.path, fork.transposeA, fork.transposeB, fork.m, fork.n, fork.k) = (path, transposeA, transposeB, m, n, k);
+            (fork.alpha, fork.lda, fork.ldb, fork.beta, fork.ldc) = (alpha, lda, ldb, beta, ldc);
+            fork.a = a;
+            fork.b = b;
+            fork.c = c;
+            fork.done = 0;
+            fork.error = null;
+            fork.finished.Reset();
+            Volatile.Write(ref fork.claims, (long)parts << 32);
+            for (int i = 1; i < parts; i++) ThreadPool.UnsafeQueueUserWorkItem(fork, preferLocal: false);
+            fork.Execute();
+            fork.finished.Wait();
+            if (fork.error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        }
+
+        public void Execute()
+        {
+            while (true)
+            {
+                long claim = Interlocked.Increment(ref claims) - 1;
+                int parts = (int)(claim >> 32), part = (int)(claim & uint.MaxValue);
+                if (part >= parts) return;
+                try
+                {
+                    RunPart(part, parts);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+                if (Interlocked.Increment(ref done) == parts) finished.Set();
+            }
+        }
+
+        private void RunPart(int part, int parts)
+        {
+            int units = (length + unit - 1) / unit;
             int first = Math.Min(length, (int)((long)units * part / parts) * unit);
             int last = Math.Min(length, (int)((long)units * (part + 1) / parts) * unit);
             if (last <= first) return;
-            T* a0 = (T*)ha, b0 = (T*)hb, c0 = (T*)hc;
             if (splitRows)
                 Blocked(path, transposeA, transposeB, last - first, n, k, alpha,
-                    a0 + (transposeA ? (long)first * lda : first), lda, b0, ldb, beta, c0 + first, ldc);
+                    a + (transposeA ? (long)first * lda : first), lda, b, ldb, beta, c + first, ldc);
             else
-                Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a0, lda,
-                    b0 + (transposeB ? first : (long)first * ldb), ldb, beta, c0 + (long)first * ldc, ldc);
-        });
+                Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a, lda,
+                    b + (transposeB ? first : (long)first * ldb), ldb, beta, c + (long)first * ldc, ldc);
+        }
     }
 
     private static void Blocked<T>(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, T alpha,

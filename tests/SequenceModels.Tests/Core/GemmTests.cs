@@ -95,18 +95,51 @@ public class GemmTests
     }
 
     [Fact]
-    public void Products_on_one_thread_allocate_nothing_once_warmed_up()
+    public void Parallel_products_from_many_threads_at_once_keep_their_parts_apart()
+    {
+        // Three threads fork their products over the same thread pool, over and over: each must get its own result.
+        var path = GemmKernel.Best;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var callers = Enumerable.Range(0, 3).Select(caller =>
+        {
+            var rng = new Random(100 + caller);
+            int m = 190 + 7 * caller, n = 170 - 5 * caller, k = 60 + caller;
+            var a = RandomArray<float>(m * k, rng);
+            var b = RandomArray<float>(k * n, rng);
+            var expected = new float[m * n];
+            Gemm.Multiply(path, 1, false, false, m, n, k, 1f, a, m, b, k, 0f, expected, m);
+            return new Thread(() =>
+            {
+                var c = new float[m * n];
+                for (int i = 0; i < 200; i++)
+                {
+                    Array.Fill(c, float.NaN);
+                    Gemm.Multiply(path, 3, false, false, m, n, k, 1f, a, m, b, k, 0f, c, m);
+                    if (!c.AsSpan().SequenceEqual(expected)) failures.Add($"caller {caller}, product {i}");
+                }
+            });
+        }).ToArray();
+        foreach (var thread in callers) thread.Start();
+        foreach (var thread in callers) thread.Join();
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Products_allocate_nothing_once_warmed_up()
     {
         // The recurrent layers multiply once per time step: their loops must not feed the garbage collector.
         var rng = new Random(8);
         var a = RandomArray<float>(200 * 50, rng);
         var b = RandomArray<float>(50 * 64, rng);
         var c = new float[200 * 64];
+        var big = RandomArray<float>(256 * 256, rng);
+        var bigC = new float[256 * 256];
         void Steps()
         {
             Gemm.Multiply(false, false, 200, 64, 50, 1f, a, 200, b, 50, 0f, c, 200);  // (200 × 50)·(50 × 64)
             Gemm.Multiply(true, false, 50, 64, 200, 0.01f, a, 200, c, 200, 0f, b, 50); // aᵀ·c
             Gemm.Multiply(false, true, 200, 50, 64, 0.01f, c, 200, b, 50, 0f, a, 200); // c·bᵀ
+            Gemm.Multiply(false, false, 256, 256, 256, 1f, big, 256, big, 256, 0f, bigC, 256); // on all cores
         }
         Steps();
         long before = GC.GetAllocatedBytesForCurrentThread();
