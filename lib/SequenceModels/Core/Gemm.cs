@@ -52,7 +52,7 @@ public static class Gemm
 
     // Products below this many multiply-adds (m·n·k) stay on the calling thread: handing half of a product to a
     // thread-pool thread costs 5–10 µs, and only from about 2^21 multiply-adds (128 × 128 × 128, 10 µs on one
-    // Zen 4 core) do two cores finish first.
+    // Zen 5 core) do two cores finish first.
     internal const long ParallelThreshold = 1L << 21;
 
     private static int Parts(int m, int n, int k) =>
