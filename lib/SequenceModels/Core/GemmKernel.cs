@@ -66,7 +66,7 @@ internal static unsafe class GemmKernel
     private sealed class Fork<T> : IThreadPoolWorkItem where T : unmanaged, IFloatingPointIeee754<T>
     {
         [ThreadStatic] private static Fork<T>? ofThisThread;
-        private readonly ManualResetEventSlim finished = new(false);
+        private readonly SemaphoreSlim finished = new(0); // released once, by whoever ends the last part
         private long claims; // (parts << 32) + the next part to claim
         private int done;
         private Exception? error;
@@ -92,7 +92,6 @@ internal static unsafe class GemmKernel
             fork.c = c;
             fork.done = 0;
             fork.error = null;
-            fork.finished.Reset();
             Volatile.Write(ref fork.claims, (long)parts << 32);
             for (int i = 1; i < parts; i++) ThreadPool.UnsafeQueueUserWorkItem(fork, preferLocal: false);
             fork.Execute();
@@ -115,7 +114,7 @@ internal static unsafe class GemmKernel
                 {
                     error = e;
                 }
-                if (Interlocked.Increment(ref done) == parts) finished.Set();
+                if (Interlocked.Increment(ref done) == parts) finished.Release();
             }
         }
 
