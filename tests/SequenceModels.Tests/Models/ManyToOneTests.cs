@@ -23,8 +23,9 @@ public class ManyToOneTests
     }
 
     // Remember the symbol shown at a marked step, 10 to 20 steps back, among symbols of the same kind: the gated cells
-    // learn when to write and then hold it; the tanh RNN stays at chance (0.25), for every seed tried. Same size
-    // (16 units), same batches, same 500 Adam updates.
+    // learn when to write and then hold it; the tanh RNN stays at chance (0.25). Same size (32 units), same batches,
+    // same 500 Adam updates (0.01, clipped at norm 5). Measured over seeds 1–6: LSTM and GRU 1.00 on every seed, the
+    // RNN 0.21–0.29 (with 16 units the GRU sometimes needs more updates, hence 32).
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -32,9 +33,9 @@ public class ManyToOneTests
     public void Lstm_and_gru_learn_a_long_range_dependency_that_the_tanh_rnn_cannot(int seed)
     {
         const int steps = 20, updates = 500;
-        double lstm = TrainMarkedSymbol(r => new Lstm<float>(5, 16, r), steps, updates, seed);
-        double gru = TrainMarkedSymbol(r => new Gru<float>(5, 16, r), steps, updates, seed);
-        double rnn = TrainMarkedSymbol(r => new Rnn<float>(5, 16, r), steps, updates, seed);
+        double lstm = TrainMarkedSymbol(r => new Lstm<float>(5, 32, r), steps, updates, seed);
+        double gru = TrainMarkedSymbol(r => new Gru<float>(5, 32, r), steps, updates, seed);
+        double rnn = TrainMarkedSymbol(r => new Rnn<float>(5, 32, r), steps, updates, seed);
         Assert.True(lstm >= 0.95, $"LSTM accuracy {lstm}");
         Assert.True(gru >= 0.95, $"GRU accuracy {gru}");
         Assert.True(rnn <= 0.40, $"tanh RNN accuracy {rnn}");
