@@ -56,7 +56,11 @@ public sealed class ResidualRnn<T> : IRecurrentLayer<T> where T : struct, IFloat
     private Matrix<T>? _states; // n_h × (Steps+1)·m: h⟨0⟩ = the initial state, then h⟨t⟩ for every step
     private Matrix<T>? _branch; // n_h × Steps·m: a⟨t⟩ = f(z⟨t⟩), zero at padded positions
 
-    /// <summary>A layer with Glorot-initialised Wxh, orthogonal Whh and zero bh (as <see cref="Rnn{T}"/>).</summary>
+    /// <summary>
+    /// A layer with Glorot-initialised Wxh and zero Whh and bh. With Whh = 0 every step starts as the identity,
+    /// ∂h⟨t⟩/∂h⟨t−1⟩ = I: the gradient reaches the first step undiminished and unamplified. (An orthogonal Whh, as in
+    /// <see cref="Rnn{T}"/>, would make I + diag(f′)·Whh amplify by up to 2 per step, and the gradient explode.)
+    /// </summary>
     /// <param name="inputSize">n_x.</param>
     /// <param name="hiddenSize">n_h.</param>
     /// <param name="rng">The seeded generator for the initial weights.</param>
@@ -66,7 +70,7 @@ public sealed class ResidualRnn<T> : IRecurrentLayer<T> where T : struct, IFloat
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         Wxh = new Parameter<T>("Wxh", Init.Glorot<T>(hiddenSize, inputSize, rng));
-        Whh = new Parameter<T>("Whh", Init.Orthogonal<T>(hiddenSize, hiddenSize, rng));
+        Whh = new Parameter<T>("Whh", Init.Zeros<T>(hiddenSize, hiddenSize));
         Bh = new Parameter<T>("bh", Init.Zeros<T>(hiddenSize, 1));
         Activation = activation;
         Parameters = [Wxh, Whh, Bh];
