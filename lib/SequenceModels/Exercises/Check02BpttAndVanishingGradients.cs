@@ -18,7 +18,7 @@ public delegate (Matrix<double> DWxh, Matrix<double> DWhh, Matrix<double> DBh, M
 
 public static partial class Check
 {
-    private const string Dz = "dz = dh ⊙ (1 − h⟨t⟩²)";
+    private const string DzFormula = "dz = dh ⊙ (1 − h⟨t⟩²)";
 
     /// <summary>
     /// Exercise 2.1: one RNN step backward. With dz = dh ⊙ (1 − h⟨t⟩²): dx = Wxhᵀ·dz, dh⟨t−1⟩ = Whhᵀ·dz,
@@ -42,8 +42,12 @@ public static partial class Check
         }
         // shapes; tanh′ = 1 (h⟨t⟩ = 0, so dz = dh and only the products are tested); one example; a batch.
         var cases = new[] { Step(2, false), Step(2, true), Step(1, false), Step(3, false) };
-        Matrix<double>[] Reference(int c) => CellBackward(cases[c].Dh, cases[c].X, cases[c].HPrev, cases[c].H, wxh, whh, CellMistake.None);
-        Matrix<double>[] Variant(int c, CellMistake mistake) => CellBackward(cases[c].Dh, cases[c].X, cases[c].HPrev, cases[c].H, wxh, whh, mistake);
+        Matrix<double>[] Reference(int c)
+        {
+            var r = RnnCell.Backward(cases[c].Dh, cases[c].X, cases[c].HPrev, cases[c].H, wxh, whh);
+            return [r.DX, r.DHPrev, r.DWxh, r.DWhh, r.DBh];
+        }
+        Matrix<double>[] Variant(int c, RnnCellMistake mistake) => RnnCellBackwardVariant(cases[c].Dh, cases[c].X, cases[c].HPrev, cases[c].H, wxh, whh, mistake);
         Matrix<double>[] Student(int c)
         {
             var (dh, x, hPrev, h) = cases[c];
@@ -53,26 +57,26 @@ public static partial class Check
         string[] names = ["dx", "dh⟨t−1⟩", "dWxh", "dWhh", "dbh"];
         string[] formulas = ["dx = Wxhᵀ·dz", "dh⟨t−1⟩ = Whhᵀ·dz", "dWxh = dz·x⟨t⟩ᵀ", "dWhh = dz·h⟨t−1⟩ᵀ", "dbh = dz summed over its m columns"];
         return new ExerciseCheck<Matrix<double>[]>("02.rnn-cell-backward", "Exercise 2.1 — the RNN cell backward",
-                (e, a) => NamedMatrices(names, formulas, e, a))
+                (e, a) => CompareNamedGradients(names, formulas, e, a))
             .Case("shapes (n_x = 3, n_h = 4, m = 2)",
                 "Each gradient has the shape of what it differentiates: dx like x⟨t⟩, dh⟨t−1⟩ like h⟨t−1⟩, dWxh like Wxh, dWhh like Whh, dbh like bh (n_h × 1).",
-                () => Student(0), () => Reference(0), (e, a) => NamedShapes(names, e, a))
+                () => Student(0), () => Reference(0), (e, a) => CompareNamedShapes(names, e, a))
             .Case("tanh′ = 1 (h⟨t⟩ = 0, so dz = dh)",
-                $"With h⟨t⟩ = 0, tanh′ = 1 − h⟨t⟩² = 1 and dz = dh: this case tests the five products alone ({Dz}).",
+                $"With h⟨t⟩ = 0, tanh′ = 1 − h⟨t⟩² = 1 and dz = dh: this case tests the five products alone ({DzFormula}).",
                 () => Student(1), () => Reference(1))
             .Case("one example (m = 1)",
-                $"Now tanh′ matters: {Dz}, elementwise, with h⟨t⟩ the output of this step (not h⟨t−1⟩).",
+                $"Now tanh′ matters: {DzFormula}, elementwise, with h⟨t⟩ the output of this step (not h⟨t−1⟩).",
                 () => Student(2), () => Reference(2))
             .Case("a batch (m = 3)",
                 "With m columns the weight gradients add up every example's contribution: the products do that for dWxh and dWhh; for dbh sum dz's columns.",
                 () => Student(3), () => Reference(3))
-            .Mistake("tanh′ is missing (dz = dh)", c => Variant(c, CellMistake.NoDerivative))
-            .Mistake("tanh′ was computed from h⟨t−1⟩ instead of h⟨t⟩", c => Variant(c, CellMistake.DerivativeOfPrevious))
-            .Mistake("tanh′ was written 1 − h instead of 1 − h²", c => Variant(c, CellMistake.DerivativeNotSquared))
-            .Mistake("dh⟨t−1⟩ uses Whh instead of its transpose Whhᵀ", c => Variant(c, CellMistake.UntransposedWhh))
-            .Mistake("dWhh uses h⟨t⟩ instead of h⟨t−1⟩", c => Variant(c, CellMistake.WhhFromH))
-            .Mistake("dWhh is transposed (h⟨t−1⟩·dzᵀ instead of dz·h⟨t−1⟩ᵀ)", c => Variant(c, CellMistake.TransposedDWhh))
-            .Mistake("dbh is the mean over the batch instead of the sum", c => Variant(c, CellMistake.BiasMean))
+            .Mistake("tanh′ is missing (dz = dh)", c => Variant(c, RnnCellMistake.NoDerivative))
+            .Mistake("tanh′ was computed from h⟨t−1⟩ instead of h⟨t⟩", c => Variant(c, RnnCellMistake.DerivativeOfPrevious))
+            .Mistake("tanh′ was written 1 − h instead of 1 − h²", c => Variant(c, RnnCellMistake.DerivativeNotSquared))
+            .Mistake("dh⟨t−1⟩ uses Whh instead of its transpose Whhᵀ", c => Variant(c, RnnCellMistake.UntransposedWhh))
+            .Mistake("dWhh uses h⟨t⟩ instead of h⟨t−1⟩", c => Variant(c, RnnCellMistake.WhhFromH))
+            .Mistake("dWhh is transposed (h⟨t−1⟩·dzᵀ instead of dz·h⟨t−1⟩ᵀ)", c => Variant(c, RnnCellMistake.TransposedDWhh))
+            .Mistake("dbh is the mean over the batch instead of the sum", c => Variant(c, RnnCellMistake.BiasMean))
             .Run();
     }
 
@@ -99,9 +103,9 @@ public static partial class Check
             (Steps(5, nx, 1.0), Init.Normal<double>(nh, m, 0.5, rng), Only(5, 0)),
             (Steps(6, nx, 1.0), Init.Normal<double>(nh, m, 0.5, rng), Steps(6, nh, 1.0)),
         ];
-        Matrix<double>[] Reference(int c) => Pack(ReferenceBptt(cases[c].Xs, cases[c].H0, wxh, whh, bh, cases[c].Dhs));
-        Matrix<double>[] Variant(int c, BpttMistake mistake) => Pack(CellBptt(cases[c].Xs, cases[c].H0, wxh, whh, bh, cases[c].Dhs, mistake));
-        Matrix<double>[] Student(int c) => Pack(bptt(Clones(cases[c].Xs), cases[c].H0.Clone(), wxh.Clone(), whh.Clone(), bh.Clone(), Clones(cases[c].Dhs)));
+        Matrix<double>[] Reference(int c) => PackBpttGradients(ReferenceBptt(cases[c].Xs, cases[c].H0, wxh, whh, bh, cases[c].Dhs));
+        Matrix<double>[] Variant(int c, BpttMistake mistake) => PackBpttGradients(CellBptt(cases[c].Xs, cases[c].H0, wxh, whh, bh, cases[c].Dhs, mistake));
+        Matrix<double>[] Student(int c) => PackBpttGradients(bptt(CloneAll(cases[c].Xs), cases[c].H0.Clone(), wxh.Clone(), whh.Clone(), bh.Clone(), CloneAll(cases[c].Dhs)));
         string[] names = ["dWxh", "dWhh", "dbh", "dh0"];
         string[] formulas =
         [
@@ -109,10 +113,10 @@ public static partial class Check
             "dh0 = the dh⟨t−1⟩ returned by the cell backward of the first step",
         ];
         return new ExerciseCheck<Matrix<double>[]>("02.bptt", "Exercise 2.2 — backpropagation through time",
-                (e, a) => NamedMatrices(names, formulas, e, a))
+                (e, a) => CompareNamedGradients(names, formulas, e, a))
             .Case("shapes (T = 4, n_x = 3, n_h = 4, m = 2)",
                 "Return (dWxh, dWhh, dbh, dh0), shaped like (Wxh, Whh, bh, h0): one gradient per weight, summed over the steps, not one per step.",
-                () => Student(0), () => Reference(0), (e, a) => NamedShapes(names, e, a))
+                () => Student(0), () => Reference(0), (e, a) => CompareNamedShapes(names, e, a))
             .Case("one step (T = 1)",
                 "With T = 1, BPTT is one cell backward: dh⟨1⟩ = dhs[0], and dh0 is that step's dh⟨t−1⟩. Run the forward pass first (RnnCell.Unroll) to get h⟨1⟩.",
                 () => Student(1), () => Reference(1))
@@ -156,7 +160,7 @@ public static partial class Check
         var xs = Enumerable.Range(0, steps).Select(_ => Init.Normal<double>(nx, m, 1.0, rng)).ToArray();
         var g = Enumerable.Range(0, steps).Select(_ => Init.Normal<double>(nh, m, 1.0, rng)).ToArray();
         double Evaluate(BpttFunction f, Func<BpttFunction, Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[], double> check) =>
-            check(f, Clones(xs), h0.Clone(), wxh.Clone(), whh.Clone(), bh.Clone(), Clones(g));
+            check(f, CloneAll(xs), h0.Clone(), wxh.Clone(), whh.Clone(), bh.Clone(), CloneAll(g));
         double Student(BpttFunction f) => Evaluate(f, worstRelativeError);
         double Library(BpttFunction f) => Evaluate(f, ReferenceGradientCheck);
 
@@ -264,7 +268,7 @@ public static partial class Check
             var dh = mistake == BpttMistake.NoCarry ? dhs[t] : dhs[t] + carried;
             var hPrev = t == 0 ? h0 : hs[t - 1];
             var step = RnnCell.Backward(dh, xs[t], hPrev, hs[t], wxh, whh);
-            var stepDWhh = mistake == BpttMistake.WhhFromH ? CellBackward(dh, xs[t], hPrev, hs[t], wxh, whh, CellMistake.WhhFromH)[3] : step.DWhh;
+            var stepDWhh = mistake == BpttMistake.WhhFromH ? RnnCellBackwardVariant(dh, xs[t], hPrev, hs[t], wxh, whh, RnnCellMistake.WhhFromH)[3] : step.DWhh;
             var stepDbh = mistake == BpttMistake.BiasMean ? step.DBh / h0.ColumnCount : step.DBh;
             if (mistake == BpttMistake.Overwrite)
                 (dWxh, dWhh, dbh) = (step.DWxh, stepDWhh, stepDbh);
@@ -276,17 +280,17 @@ public static partial class Check
         return (dWxh, dWhh, dbh, dh0);
     }
 
-    private enum CellMistake { None, NoDerivative, DerivativeOfPrevious, DerivativeNotSquared, UntransposedWhh, WhhFromH, TransposedDWhh, BiasMean }
+    private enum RnnCellMistake { None, NoDerivative, DerivativeOfPrevious, DerivativeNotSquared, UntransposedWhh, WhhFromH, TransposedDWhh, BiasMean }
 
     /// <summary>One step backward written out, with one typical mistake if asked: [dx, dh⟨t−1⟩, dWxh, dWhh, dbh].</summary>
-    private static Matrix<double>[] CellBackward(Matrix<double> dh, Matrix<double> x, Matrix<double> hPrev, Matrix<double> h,
-        Matrix<double> wxh, Matrix<double> whh, CellMistake mistake)
+    private static Matrix<double>[] RnnCellBackwardVariant(Matrix<double> dh, Matrix<double> x, Matrix<double> hPrev, Matrix<double> h,
+        Matrix<double> wxh, Matrix<double> whh, RnnCellMistake mistake)
     {
         var derivative = mistake switch
         {
-            CellMistake.NoDerivative => h.Map(_ => 1.0),
-            CellMistake.DerivativeOfPrevious => hPrev.Map(v => 1 - v * v),
-            CellMistake.DerivativeNotSquared => h.Map(v => 1 - v),
+            RnnCellMistake.NoDerivative => h.Map(_ => 1.0),
+            RnnCellMistake.DerivativeOfPrevious => hPrev.Map(v => 1 - v * v),
+            RnnCellMistake.DerivativeNotSquared => h.Map(v => 1 - v),
             _ => h.Map(v => 1 - v * v),
         };
         var dz = dh.PointwiseMultiply(derivative);
@@ -294,24 +298,24 @@ public static partial class Check
         return
         [
             wxh.TransposeThisAndMultiply(dz),
-            mistake == CellMistake.UntransposedWhh ? whh * dz : whh.TransposeThisAndMultiply(dz),
+            mistake == RnnCellMistake.UntransposedWhh ? whh * dz : whh.TransposeThisAndMultiply(dz),
             dz.TransposeAndMultiply(x),
             mistake switch
             {
-                CellMistake.WhhFromH => dz.TransposeAndMultiply(h),
-                CellMistake.TransposedDWhh => hPrev.TransposeAndMultiply(dz),
+                RnnCellMistake.WhhFromH => dz.TransposeAndMultiply(h),
+                RnnCellMistake.TransposedDWhh => hPrev.TransposeAndMultiply(dz),
                 _ => dz.TransposeAndMultiply(hPrev),
             },
-            mistake == CellMistake.BiasMean ? dbh / dz.ColumnCount : dbh,
+            mistake == RnnCellMistake.BiasMean ? dbh / dz.ColumnCount : dbh,
         ];
     }
 
-    private static Matrix<double>[] Pack((Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>) r) => [r.Item1, r.Item2, r.Item3, r.Item4];
+    private static Matrix<double>[] PackBpttGradients((Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>) r) => [r.Item1, r.Item2, r.Item3, r.Item4];
 
-    private static Matrix<double>[] Clones(Matrix<double>[] ms) => ms.Select(m => m.Clone()).ToArray();
+    private static Matrix<double>[] CloneAll(Matrix<double>[] ms) => ms.Select(m => m.Clone()).ToArray();
 
     /// <summary>Compares gradients by name, in order; a difference ends with the formula of the gradient that differs.</summary>
-    private static string? NamedMatrices(string[] names, string[] formulas, Matrix<double>[] expected, Matrix<double>[]? actual)
+    private static string? CompareNamedGradients(string[] names, string[] formulas, Matrix<double>[] expected, Matrix<double>[]? actual)
     {
         if (actual is null) return "the result is null.";
         for (int i = 0; i < names.Length; i++)
@@ -322,7 +326,7 @@ public static partial class Check
         return null;
     }
 
-    private static string? NamedShapes(string[] names, Matrix<double>[] expected, Matrix<double>[]? actual)
+    private static string? CompareNamedShapes(string[] names, Matrix<double>[] expected, Matrix<double>[]? actual)
     {
         if (actual is null) return "the result is null.";
         for (int i = 0; i < names.Length; i++)

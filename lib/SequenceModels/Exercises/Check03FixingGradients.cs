@@ -22,7 +22,7 @@ public static partial class Check
         ];
         Matrix<double>[] Reference(int c)
         {
-            var ps = Parameters(cases[c].G);
+            var ps = GradientParameters(cases[c].G);
             GradientClipping.ClipByValue(ps, cases[c].Limit);
             return ps.Select(p => p.Grad).ToArray();
         }
@@ -30,15 +30,15 @@ public static partial class Check
         return new ExerciseCheck<Matrix<double>[]>("03.clip-by-value", "Exercise 3.1 — clipping by value",
                 (e, a) => Compare.MatrixLists("the clipped gradients", e, a))
             .Case("shapes (two gradients, 3 × 2 and 1 × 4)", "Return one clipped matrix per gradient, each the shape of the gradient it clips.",
-                () => clipByValue(Clones(cases[0].G), cases[0].Limit), () => Reference(0), ListShapes)
+                () => clipByValue(CloneAll(cases[0].G), cases[0].Limit), () => Reference(0), CompareListShapes)
             .Case("nothing to clip (every |g| < limit)", "Entries inside [−limit, limit] stay exactly as they are.",
-                () => clipByValue(Clones(cases[1].G), cases[1].Limit), () => Reference(1))
+                () => clipByValue(CloneAll(cases[1].G), cases[1].Limit), () => Reference(1))
             .Case("entries above +limit", "An entry above limit becomes limit; the others stay as they are.",
-                () => clipByValue(Clones(cases[2].G), cases[2].Limit), () => Reference(2))
+                () => clipByValue(CloneAll(cases[2].G), cases[2].Limit), () => Reference(2))
             .Case("entries below −limit", "An entry below −limit becomes −limit: clip both sides, and keep the sign.",
-                () => clipByValue(Clones(cases[3].G), cases[3].Limit), () => Reference(3))
+                () => clipByValue(CloneAll(cases[3].G), cases[3].Limit), () => Reference(3))
             .Case("three gradients, limit 0.5", "Clip every entry of every matrix, with the limit you are given.",
-                () => clipByValue(Clones(cases[4].G), cases[4].Limit), () => Reference(4))
+                () => clipByValue(CloneAll(cases[4].G), cases[4].Limit), () => Reference(4))
             .Mistake("only the upper side is clipped (entries below −limit are left as they are)", c => Map(c, Math.Min))
             .Mistake("the entries were clipped to [0, limit] instead of [−limit, limit]", c => Map(c, (v, l) => Math.Clamp(v, 0, l)))
             .Mistake("the sign was lost (min(|g|, limit))", c => Map(c, (v, l) => Math.Min(Math.Abs(v), l)))
@@ -72,7 +72,7 @@ public static partial class Check
         ];
         Matrix<double>[]? Reference(int c)
         {
-            var ps = Parameters(cases[c].G);
+            var ps = GradientParameters(cases[c].G);
             try
             {
                 GradientClipping.ClipByGlobalNorm(ps, cases[c].MaxNorm);
@@ -87,7 +87,7 @@ public static partial class Check
         {
             try
             {
-                return clipByGlobalNorm(Clones(cases[c].G), cases[c].MaxNorm);
+                return clipByGlobalNorm(CloneAll(cases[c].G), cases[c].MaxNorm);
             }
             catch (ArithmeticException)
             {
@@ -97,11 +97,11 @@ public static partial class Check
         const string ThrewForFinite = "your function threw an ArithmeticException, but every entry here is finite.";
         double Norm(IEnumerable<Matrix<double>> g) => Math.Sqrt(g.Sum(m => m.Enumerate().Sum(v => v * v)));
         Matrix<double>[] Scaled(int c, double scale) => cases[c].G.Select(g => g * scale).ToArray();
-        Matrix<double>[] Clip(int c, double norm) => norm > cases[c].MaxNorm ? Scaled(c, cases[c].MaxNorm / norm) : Clones(cases[c].G);
+        Matrix<double>[] Clip(int c, double norm) => norm > cases[c].MaxNorm ? Scaled(c, cases[c].MaxNorm / norm) : CloneAll(cases[c].G);
         return new ExerciseCheck<Matrix<double>[]?>("03.clip-by-norm", "Exercise 3.2 — clipping by global norm",
                 (e, a) => e is null ? null : a is null ? ThrewForFinite : Compare.MatrixLists("the clipped gradients", e, a))
             .Case("shapes (two gradients, 3 × 2 and 1 × 4)", "Return one matrix per gradient, each the shape of the gradient it scales.",
-                () => Student(0), () => Reference(0), (e, a) => a is null ? ThrewForFinite : ListShapes(e!, a))
+                () => Student(0), () => Reference(0), (e, a) => a is null ? ThrewForFinite : CompareListShapes(e!, a))
             .Case("a norm below maxNorm", "If ‖g‖ ≤ maxNorm the gradients are returned unchanged.", () => Student(1), () => Reference(1))
             .Case("one gradient, norm above maxNorm", "Scale by maxNorm/‖g‖ (‖g‖ = √(Σ g²)): the result has norm maxNorm and the same direction.",
                 () => Student(2), () => Reference(2))
@@ -118,7 +118,7 @@ public static partial class Check
             .Mistake("the gradients were rescaled to maxNorm even though their norm was smaller", c => Scaled(c, cases[c].MaxNorm / Norm(cases[c].G)))
             .Mistake("the norm was taken without the square root (Σ g² instead of √(Σ g²))", c => Clip(c, Math.Pow(Norm(cases[c].G), 2)))
             .Mistake("the scale is upside down (‖g‖/maxNorm instead of maxNorm/‖g‖)", c =>
-                Norm(cases[c].G) > cases[c].MaxNorm ? Scaled(c, Norm(cases[c].G) / cases[c].MaxNorm) : Clones(cases[c].G))
+                Norm(cases[c].G) > cases[c].MaxNorm ? Scaled(c, Norm(cases[c].G) / cases[c].MaxNorm) : CloneAll(cases[c].G))
             .Mistake("each entry was clamped to ±maxNorm (clipping by value)", c =>
                 cases[c].G.Select(g => g.Map(v => Math.Clamp(v, -cases[c].MaxNorm, cases[c].MaxNorm))).ToArray())
             .Run();
@@ -145,7 +145,7 @@ public static partial class Check
         string[] names = ["Wxh", "Whh", "bh"];
         return new ExerciseCheck<Matrix<double>[]>("03.irnn-init", "Exercise 3.3 — identity initialisation (IRNN)", (_, _) => null)
             .Case("shapes (n_x = 3, n_h = 5)", "Return (Wxh, Whh, bh) shaped n_h × n_x, n_h × n_h and n_h × 1.",
-                () => Student(3, 5, 1), () => Reference(3, 5, 1), (e, a) => NamedShapes(names, e, a))
+                () => Student(3, 5, 1), () => Reference(3, 5, 1), (e, a) => CompareNamedShapes(names, e, a))
             .Case("Whh (n_x = 4, n_h = 6)", "Whh = I: 1 on the diagonal, 0 elsewhere (Matrix<double>.Build.DenseIdentity(n_h)).",
                 () => Student(4, 6, 2), () => Reference(4, 6, 2), (e, a) => IdentityVerdict(a[1]))
             .Case("bh (n_x = 4, n_h = 6)", "bh = 0.", () => Student(4, 6, 2), () => Reference(4, 6, 2),
@@ -219,7 +219,7 @@ public static partial class Check
         ];
         Matrix<double>[] Reference(int c) => ResidualRnnCell.Unroll(cases[c].Xs, cases[c].H0, cases[c].Wxh, cases[c].Whh, cases[c].Bh);
         Matrix<double>[] Student(int c) =>
-            residualRnnForward(Clones(cases[c].Xs), cases[c].H0.Clone(), cases[c].Wxh.Clone(), cases[c].Whh.Clone(), cases[c].Bh.Clone());
+            residualRnnForward(CloneAll(cases[c].Xs), cases[c].H0.Clone(), cases[c].Wxh.Clone(), cases[c].Whh.Clone(), cases[c].Bh.Clone());
         Matrix<double>[] Loop(int c, Func<Matrix<double>, Matrix<double>, Matrix<double>> step)
         {
             var hs = new Matrix<double>[cases[c].Xs.Length];
@@ -233,7 +233,7 @@ public static partial class Check
             .Case("shapes (T = 4 steps, n_x = 3, n_h = 4, m = 2)", "Return one state per step, h[t] of shape n_h × m (T entries; h0 is not returned).",
                 () => Student(0), () => Reference(0), (e, a) => a is null ? "h is null." : a.Length != e.Length
                     ? $"h has {a.Length} entries, expected {e.Length} (one per step; h0 is not returned)."
-                    : ListShapes(e, a))
+                    : CompareListShapes(e, a))
             .Case("every weight zero: the skip alone",
                 "With every weight zero the branch tanh(Wxh·x⟨t⟩ + Whh·h⟨t−1⟩ + bh) is 0, so the skip alone must carry the state: h⟨t⟩ = h⟨t−1⟩ = h0.",
                 () => Student(1), () => Reference(1))
@@ -255,7 +255,7 @@ public static partial class Check
             .Run();
     }
 
-    private static Parameter<double>[] Parameters(Matrix<double>[] gradients) =>
+    private static Parameter<double>[] GradientParameters(Matrix<double>[] gradients) =>
         gradients.Select((g, k) =>
         {
             var p = new Parameter<double>($"g{k}", Matrix<double>.Build.Dense(g.RowCount, g.ColumnCount));
@@ -263,7 +263,7 @@ public static partial class Check
             return p;
         }).ToArray();
 
-    private static string? ListShapes(Matrix<double>[] expected, Matrix<double>[]? actual)
+    private static string? CompareListShapes(Matrix<double>[] expected, Matrix<double>[]? actual)
     {
         if (actual is null) return "the result is null.";
         if (actual.Length != expected.Length) return $"the result has {actual.Length} matrices, expected {expected.Length}.";

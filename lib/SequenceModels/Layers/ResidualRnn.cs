@@ -46,8 +46,7 @@ public static class ResidualRnnCell
 /// The RNN with a skip connection through time over a whole batch of sequences,
 /// <c>h⟨t⟩ = h⟨t−1⟩ + f(Wxh·x⟨t⟩ + Whh·h⟨t−1⟩ + bh)</c>, and its backpropagation through time, where the gradient
 /// reaching h⟨t−1⟩ is <c>dh⟨t⟩ + Whhᵀ·(dh⟨t⟩ ⊙ f′)</c>. Same numbers as <see cref="ResidualRnnCell"/> step by step.
-/// The state is not bounded (each step may add up to ±1 per unit with tanh), which suits a task that stores or counts
-/// and can drift on a long task that keeps adding.
+/// The state is not bounded: with tanh each step may add up to ±1 per unit, so it drifts when every step adds to it.
 /// </summary>
 public sealed class ResidualRnn<T> : IRecurrentLayer<T> where T : struct, IFloatingPointIeee754<T>
 {
