@@ -397,11 +397,27 @@ public sealed class Figure
     {
         w.WriteStartObject();
         w.WriteStartArray("data");
+        // In a grid a named series keeps one colour in every panel and one legend entry (plotly.js would cycle
+        // colours across the whole figure, so "LSTM" would change colour from panel to panel).
+        var seriesColors = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int k = 0; k < panels.Length; k++)
             foreach (var trace in panels[k].Traces)
             {
                 w.WriteStartObject();
-                trace.Write(w);
+                string? color = null;
+                bool repeated = false;
+                if (IsGrid && trace is not HeatmapTrace && trace.Name is { } name)
+                {
+                    repeated = seriesColors.ContainsKey(name);
+                    if (!repeated) seriesColors[name] = Colorway[seriesColors.Count % Colorway.Length];
+                    color = seriesColors[name];
+                }
+                trace.Write(w, color);
+                if (color is not null)
+                {
+                    w.WriteString("legendgroup", trace.Name);
+                    if (repeated) w.WriteBoolean("showlegend", false);
+                }
                 if (IsGrid && trace is HeatmapTrace) WriteColorBar(w, k);
                 w.WriteString("xaxis", "x" + Suffix(k));
                 w.WriteString("yaxis", "y" + Suffix(k));
@@ -552,6 +568,10 @@ public sealed class Figure
     /// several heatmaps would overlap. The cell's domain follows plotly.js's grid: with n cells and gap g, a step
     /// of 1/(n − g) and a cell width of (1 − g)/(n − g); rows count from the top.
     /// </summary>
+    /// <summary>plotly.js's default colour sequence.</summary>
+    static readonly string[] Colorway =
+        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
     void WriteColorBar(Utf8JsonWriter w, int k)
     {
         int rows = settings.GridRows, columns = settings.GridColumns;

@@ -32,8 +32,11 @@ internal abstract class Trace(string? name)
 {
     public string? Name { get; } = name;
 
-    /// <summary>Writes the trace's own fields into an open JSON object.</summary>
-    public abstract void Write(Utf8JsonWriter w);
+    /// <summary>
+    /// Writes the trace's own fields into an open JSON object; <paramref name="color"/>, when given, fixes the colour
+    /// (a grid gives a series the same colour in every panel).
+    /// </summary>
+    public abstract void Write(Utf8JsonWriter w, string? color = null);
 
     /// <summary>One line for the text/plain description.</summary>
     public abstract string Describe();
@@ -55,7 +58,7 @@ internal sealed class ScatterTrace(string? name, double[]? x, double[] y, Scatte
     public double[]? X { get; } = x;
     public double[] Y { get; } = y;
 
-    public override void Write(Utf8JsonWriter w)
+    public override void Write(Utf8JsonWriter w, string? color = null)
     {
         w.WriteString("type", "scatter");
         WriteName(w);
@@ -67,11 +70,18 @@ internal sealed class ScatterTrace(string? name, double[]? x, double[] y, Scatte
         });
         if (X is not null) Json.WriteNumbers(w, "x", X);
         Json.WriteNumbers(w, "y", Y);
-        if (dash != LineDash.Solid || width is not null)
+        if (dash != LineDash.Solid || width is not null || color is not null)
         {
             w.WriteStartObject("line");
+            if (color is not null) w.WriteString("color", color);
             if (dash != LineDash.Solid) w.WriteString("dash", Json.Dash(dash));
             if (width is double lw) Json.WriteNumber(w, "width", lw);
+            w.WriteEndObject();
+        }
+        if (color is not null)
+        {
+            w.WriteStartObject("marker");
+            w.WriteString("color", color);
             w.WriteEndObject();
         }
         if (errorY is not null)
@@ -96,10 +106,16 @@ internal sealed class ScatterTrace(string? name, double[]? x, double[] y, Scatte
 /// <summary>A <c>bar</c> trace: one bar per label, vertical or horizontal. Several bar traces are grouped.</summary>
 internal sealed class BarTrace(string? name, string[] labels, double[] values, bool horizontal) : Trace(name)
 {
-    public override void Write(Utf8JsonWriter w)
+    public override void Write(Utf8JsonWriter w, string? color = null)
     {
         w.WriteString("type", "bar");
         WriteName(w);
+        if (color is not null)
+        {
+            w.WriteStartObject("marker");
+            w.WriteString("color", color);
+            w.WriteEndObject();
+        }
         if (horizontal)
         {
             w.WriteString("orientation", "h");
@@ -127,7 +143,7 @@ internal sealed class HeatmapTrace(double[][] z, string[]? x, string[]? y, strin
     public int Rows => z.Length;
     public int Columns => z.Length == 0 ? 0 : z[0].Length;
 
-    public override void Write(Utf8JsonWriter w)
+    public override void Write(Utf8JsonWriter w, string? color = null)
     {
         w.WriteString("type", "heatmap");
         w.WriteStartArray("z");

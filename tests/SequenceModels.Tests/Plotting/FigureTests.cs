@@ -366,3 +366,22 @@ public class FigureLegendPlacementTests
         Assert.Equal(1.15, json.RootElement.GetProperty("layout").GetProperty("legend").GetProperty("x").GetDouble());
     }
 }
+
+public class FigureGridColourTests
+{
+    [Fact]
+    public void A_series_keeps_its_colour_in_every_panel_of_a_grid_with_one_legend_entry()
+    {
+        var left = SequenceModels.Plotting.Figure.Line(new[] { 1.0, 2.0 }, "RNN").AddLine(new[] { 2.0, 1.0 }, "LSTM");
+        var right = SequenceModels.Plotting.Figure.Line(new[] { 3.0, 4.0 }, "LSTM").AddLine(new[] { 4.0, 3.0 }, "RNN");
+        using var json = System.Text.Json.JsonDocument.Parse(SequenceModels.Plotting.Figure.Grid(1, 2, left, right).ToJson());
+        var data = json.RootElement.GetProperty("data");
+        string Colour(int i) => data[i].GetProperty("line").GetProperty("color").GetString()!;
+        Assert.Equal(Colour(0), Colour(3)); // RNN
+        Assert.Equal(Colour(1), Colour(2)); // LSTM
+        Assert.NotEqual(Colour(0), Colour(1));
+        Assert.False(data[2].GetProperty("showlegend").GetBoolean());
+        Assert.False(data[3].GetProperty("showlegend").GetBoolean());
+        Assert.False(data[0].TryGetProperty("showlegend", out _));
+    }
+}
