@@ -7,10 +7,19 @@ var root = new RootCommand("CourseNotebooks workbook: run and grade notebooks he
 foreach (var command in new[]
 {
     RunCommand.Create(),
+    GradeCommand.Create(),
+    PosCommand.Create(),
     NerCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine("Run 'workbook --help' (or 'workbook COMMAND --help') for usage.");
+    return 2;
+}
+return await parse.InvokeAsync();

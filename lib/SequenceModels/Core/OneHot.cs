@@ -25,7 +25,29 @@ public static class OneHot
         return result;
     }
 
-    /// <summary>The index of the largest entry of each column (the inverse of <see cref="Encode{T}"/>; argmax for outputs).</summary>
+    /// <summary>
+    /// A whole batch of id sequences as one-hot inputs: V × (T·m), the column of (t, b) being the one-hot vector of
+    /// <c>ids[t, b]</c>, and zero at padded positions.
+    /// </summary>
+    public static SequenceBatch<T> Encode<T>(TokenBatch ids, int vocabularySize) where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
+        var batch = SequenceBatch<T>.Zeros(vocabularySize, ids.Steps, ids.BatchSize, ids.Lengths);
+        var data = Tensor.Data(batch.Data);
+        for (int t = 0; t < ids.Steps; t++)
+            for (int b = 0; b < ids.BatchSize; b++)
+            {
+                if (!ids.IsReal(t, b)) continue;
+                int id = ids[t, b];
+                if ((uint)id >= (uint)vocabularySize)
+                    throw new ArgumentOutOfRangeException(nameof(ids), id, $"id at step {t} of sequence {b} must be in 0..{vocabularySize - 1}.");
+                data[(t * ids.BatchSize + b) * vocabularySize + id] = T.One;
+            }
+        return batch;
+    }
+
+    /// <summary>The index of the largest entry of each column (the inverse of one-hot encoding; argmax for outputs).</summary>
     public static int[] Decode<T>(Matrix<T> columns) where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(columns);

@@ -15,13 +15,14 @@ internal static class RunCommand
         var keepGoing = new Option<bool>("--keep-going") { Description = "Run the remaining cells of a notebook after a cell fails." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one cell may run before it is stopped.", DefaultValueFactory = _ => 600 };
         var noHtml = new Option<bool>("--no-html") { Description = "Do not write an HTML page beside each executed notebook." };
+        var noPng = new Option<bool>("--no-png") { Description = "Do not render figures to PNG files (needs Chromium and a local plotly.js)." };
         var command = new Command("run", "Execute notebooks headless; write executed copies (.ipynb and .html) with their outputs and plots.")
         {
-            paths, output, keepGoing, timeout, noHtml,
+            paths, output, keepGoing, timeout, noHtml, noPng,
         };
         command.SetAction((parse, cancel) => RunAsync(new RunRequest(
             parse.GetValue(paths) ?? [], parse.GetValue(output)!, new RunOptions(TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(keepGoing)),
-            !parse.GetValue(noHtml)), Console.Out, Console.Error, cancel));
+            !parse.GetValue(noHtml), !parse.GetValue(noPng)), Console.Out, Console.Error, cancel));
         return command;
     }
 
@@ -48,6 +49,8 @@ internal static class RunCommand
         if (request.WriteHtml && PlotlyScript.Find(Path.GetDirectoryName(jobs[0].Notebook.Path)) is { } plotlyPath)
             plotly = await File.ReadAllTextAsync(plotlyPath, cancel);
 
+        var (renderer, missing) = request.RenderPng ? FigureRenderer.Find(Path.GetDirectoryName(jobs[0].Notebook.Path)) : (null, null);
+        var figures = new List<(int Found, int Rendered)>();
         var runner = new NotebookRunner(request.Options);
         var results = new List<NotebookRunResult>();
         var total = Stopwatch.StartNew();
@@ -59,22 +62,45 @@ internal static class RunCommand
             result.Executed.Save(job.OutputPath);
             if (request.WriteHtml)
                 AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
+            figures.Add(await RenderFiguresAsync(renderer, result, job, stderr, cancel));
             results.Add(result);
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
-        table.AddColumns("notebook", "cells", "errors", "time", "executed copy");
-        foreach (var (job, r) in jobs.Zip(results))
+        table.AddColumns("notebook", "cells", "errors", "figures (PNG)", "time", "executed copy");
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
             table.AddRow(Markup.Escape(r.Source.Name), $"{r.CellsRun}/{r.CodeCells}",
-                r.Errors.Count == 0 ? "[green]0[/]" : $"[red]{r.Errors.Count}[/]", $"{r.Duration.TotalSeconds:0.0} s",
-                Markup.Escape(Path.GetRelativePath(Directory.GetCurrentDirectory(), job.OutputPath)));
+                r.Errors.Count == 0 ? "[green]0[/]" : $"[red]{r.Errors.Count}[/]", $"{figures[i].Found} ({figures[i].Rendered})",
+                $"{r.Duration.TotalSeconds:0.0} s", Markup.Escape(Path.GetRelativePath(Directory.GetCurrentDirectory(), jobs[i].OutputPath)));
+        }
         console.Write(table);
         foreach (var r in results.Where(r => r.Errors.Count > 0))
             foreach (var e in r.Errors)
                 stderr.WriteLine($"error: {r.Source.Path}, {e.Message}");
         stdout.WriteLine($"{results.Count} notebook(s), {results.Count(r => r.Succeeded)} succeeded, {total.Elapsed.TotalSeconds:0.0} s in all." +
-                         (request.WriteHtml && plotly is null ? " (plotly.js not found locally: the HTML pages load it from its CDN; run npm ci in lib/Workbook to inline it.)" : ""));
+                         (request.WriteHtml && plotly is null ? " (plotly.js not found locally: the HTML pages load it from its CDN; run npm ci --prefix lib/Workbook to inline it.)" : ""));
+        if (missing is not null) stdout.WriteLine($"Figures not rendered to PNG: {missing}.");
         return results;
+    }
+
+    /// <summary>PNG files of the notebook's figures in OUT/plots/NAME/ (counts found and rendered).</summary>
+    private static async Task<(int Found, int Rendered)> RenderFiguresAsync(FigureRenderer? renderer, NotebookRunResult result,
+        NotebookJob job, TextWriter stderr, CancellationToken cancel)
+    {
+        var found = FigureRenderer.Figures(result.Executed);
+        if (renderer is null || found.Count == 0) return (found.Count, 0);
+        var folder = Path.Combine(Path.GetDirectoryName(job.OutputPath)!, "plots", Path.GetFileNameWithoutExtension(job.OutputPath));
+        try
+        {
+            return (found.Count, (await renderer.RenderAsync(found, folder, cancel)).Count);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
+        {
+            stderr.WriteLine($"warning: {result.Source.Path}: figures not rendered to PNG: {e.Message}");
+            return (found.Count, 0);
+        }
     }
 
     /// <summary>Prints "notebook: cell i/n (elapsed)" as cells start: one updating line on a terminal, one line each otherwise.</summary>
@@ -98,16 +124,22 @@ internal static class RunCommand
 }
 
 /// <summary>What <c>workbook run</c> was asked to do.</summary>
-internal sealed record RunRequest(IReadOnlyList<string> Paths, string OutputDirectory, RunOptions Options, bool WriteHtml);
+internal sealed record RunRequest(IReadOnlyList<string> Paths, string OutputDirectory, RunOptions Options, bool WriteHtml, bool RenderPng = false);
 
 /// <summary>Spectre consoles over a given writer (the real console, or a test's StringWriter).</summary>
 internal static class Consoles
 {
-    public static IAnsiConsole For(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole For(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-    });
+        bool terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 160; // logs and files: no terminal to wrap tables to
+        return console;
+    }
 }

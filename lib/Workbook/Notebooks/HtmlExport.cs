@@ -15,8 +15,13 @@ public static class HtmlExport
     /// <summary>The plotly.js release the figures are written for (the npm package plotly.js-dist-min).</summary>
     public const string PlotlyVersion = "2.35.2";
 
+    // CommonMark with the GitHub extensions notebook front ends support (tables, strikethrough, autolinks, task lists)
+    // and $…$ / $$…$$ maths; not Markdig's other extras, which front ends do not share (such as "I." list items).
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
-        .UseAdvancedExtensions()
+        .UsePipeTables()
+        .UseEmphasisExtras()
+        .UseAutoLinks()
+        .UseTaskLists()
         .UseMathematics()
         .Build();
 

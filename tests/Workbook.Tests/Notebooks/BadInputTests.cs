@@ -76,8 +76,8 @@ public class BadInputTests : IDisposable
         var path = _f.Write("self.ipynb", "1");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await Commands.RunCommand.RunAsync(
-            new Commands.RunRequest([path], _f.Folder, Workbook.Notebooks.RunOptions.Default, false), stdout, stderr, default);
+        var code = await global::Workbook.Commands.RunCommand.RunAsync(
+            new global::Workbook.Commands.RunRequest([path], _f.Folder, Workbook.Notebooks.RunOptions.Default, false), stdout, stderr, default);
         Assert.Equal(2, code);
         Assert.Contains("the executed copy would overwrite the notebook itself", stderr.ToString());
     }
