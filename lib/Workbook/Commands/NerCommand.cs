@@ -226,7 +226,7 @@ internal static class NerCommand
     private static IReadOnlyList<TaggedSentence> Read(string path, string format) => format switch
     {
         "gmb" => GmbCsvReader.Read(path, dropLastSentence: false).Select(s => s.Entities).ToArray(),
-        "conllu" => throw new DataFormatException(path, 0, "the CoNLL-U format is not supported yet"),
+        "conllu" => ConlluReader.Read(path), // universal part-of-speech tags: the same tagger, no entity scores
         _ => ConllReader.Read(path),
     };
 

@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
 using Workbook.Commands;
 
-// Namespace Workbook.Tests (not .Commands): a Workbook.Tests.Commands namespace would hide Workbook.Commands from
-// the other tests, which name it as Commands.RunCommand.
-namespace Workbook.Tests;
+namespace Workbook.Tests.Commands;
 
 public class NerCommandTests : IDisposable
 {
@@ -102,6 +100,27 @@ public class NerCommandTests : IDisposable
         var output = tagged.ReplaceLineEndings("\n").Split('\n');
         Assert.Matches(@"^President(/\S+)? Amara(/\S+)? Okafor(/\S+)? visited(/\S+)? Abuja(/\S+)? on(/\S+)? Tuesday(/\S+)? \.(/\S+)?$", output[0]);
         Assert.StartsWith("entities: ", output[1]);
+    }
+
+    [Fact]
+    public void A_conllu_corpus_trains_a_part_of_speech_tagger_without_entity_scores()
+    {
+        string conllu = _f.WriteText("tiny.conllu", """
+            # text = Anna sleeps.
+            1	Anna	Anna	PROPN	NNP	_	2	nsubj	_	_
+            2	sleeps	sleep	VERB	VBZ	_	0	root	_	SpaceAfter=No
+            3	.	.	PUNCT	.	_	2	punct	_	_
+
+            1	The	the	DET	DT	_	2	det	_	_
+            2	cat	cat	NOUN	NN	_	3	nsubj	_	_
+            3	sleeps	sleep	VERB	VBZ	_	0	root	_	_
+
+            """);
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, conllu, conllu, conllu, Format: "conllu", Epochs: 1));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        Assert.Matches(new Regex(@"^test masked accuracy: [01]\.\d{4}$", RegexOptions.Multiline), stdout);
+        Assert.Contains("test entity F1: n/a (the tags are not BIO entity tags)", stdout);
     }
 
     [Fact]
