@@ -9,6 +9,7 @@ foreach (var command in new[]
     RunCommand.Create(),
     GradeCommand.Create(),
     PosCommand.Create(),
+    BenchCommand.Create(),
     NerCommand.Create(),
 })
 {

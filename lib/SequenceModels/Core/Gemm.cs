@@ -1,5 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace SequenceModels;
 
@@ -10,18 +13,71 @@ namespace SequenceModels;
 /// </summary>
 public static class Gemm
 {
-    /// <summary>C = α·op(A)·op(B) + β·C on spans. β = 0 overwrites C (even NaNs in it).</summary>
+    /// <summary>
+    /// C = α·op(A)·op(B) + β·C on spans: op(A) is m × k, op(B) is k × n, C is m × n, each column-major with column
+    /// stride lda, ldb, ldc. β = 0 overwrites C (even NaNs in it). float and double run on the vectorised,
+    /// cache-blocked kernel (<see cref="Kernel"/>), large products on all cores; other types on the plain loop.
+    /// </summary>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Multiply(GemmKernel.Best, Parts(m, n, k), transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>The product on a chosen kernel path, split into <paramref name="parts"/> parallel products.</summary>
+    internal static void Multiply<T>(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : struct, IFloatingPointIeee754<T>
     {
         CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == T.Zero)
+        {
+            Scale(beta, m, n, c, ldc);
+            return;
+        }
+        if (path == GemmPath.Portable || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+            MultiplyColumns(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (typeof(T) == typeof(float))
+            GemmKernel.Multiply(path, parts, transposeA, transposeB, m, n, k, Unsafe.As<T, float>(ref alpha),
+                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                Unsafe.As<T, float>(ref beta), MemoryMarshal.Cast<T, float>(c), ldc);
+        else
+            GemmKernel.Multiply(path, parts, transposeA, transposeB, m, n, k, Unsafe.As<T, double>(ref alpha),
+                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
+                Unsafe.As<T, double>(ref beta), MemoryMarshal.Cast<T, double>(c), ldc);
+    }
+
+    /// <summary>The kernel this CPU runs: "Vector512", "Vector256" or "Portable".</summary>
+    public static string Kernel => GemmKernel.Best.ToString();
+
+    // Products below this many multiply-adds (m·n·k) stay on the calling thread: handing half of a product to a
+    // thread-pool thread costs 5–10 µs, and only from about 2^21 multiply-adds (128 × 128 × 128, 10 µs on one
+    // Zen 5 core) do two cores finish first.
+    internal const long ParallelThreshold = 1L << 21;
+
+    private static int Parts(int m, int n, int k) =>
+        (long)m * n * k < ParallelThreshold ? 1 : Environment.ProcessorCount;
+
+    private static void Scale<T>(T beta, int m, int n, Span<T> c, int ldc) where T : struct, IFloatingPointIeee754<T>
+    {
         for (int j = 0; j < n; j++)
         {
             var cj = c.Slice(j * ldc, m);
             if (beta == T.Zero) cj.Clear();
             else if (beta != T.One) TensorPrimitives.Multiply(cj, beta, cj);
-            if (k == 0 || alpha == T.Zero) continue;
+        }
+    }
+
+    // The portable path: C column by column as sums of scaled columns of A (or dot products), each vectorised by
+    // TensorPrimitives at whatever width the CPU has.
+    private static void MultiplyColumns<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Scale(beta, m, n, c, ldc);
+        for (int j = 0; j < n; j++)
+        {
+            var cj = c.Slice(j * ldc, m);
             if (!transposeA)
             {
                 // c_j += Σ_p α·B(p, j) · A(:, p): a sum of scaled columns of A.
@@ -53,6 +109,25 @@ public static class Gemm
         }
     }
 
+    /// <summary>The textbook triple loop, for tests: c_ij = α·Σ_p op(A)(i, p)·op(B)(p, j) + β·c_ij.</summary>
+    internal static void MultiplyReference<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                    sum += (transposeA ? a[i * lda + p] : a[p * lda + i]) * (transposeB ? b[p * ldb + j] : b[j * ldb + p]);
+                T old = beta == T.Zero ? T.Zero : beta * c[j * ldc + i];
+                c[j * ldc + i] = alpha == T.Zero ? old : old + alpha * sum;
+            }
+        }
+    }
+
     /// <summary>C = α·op(A)·op(B) + β·C on dense matrices; shapes are checked and named.</summary>
     public static void Multiply<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool transposeA = false,
         bool transposeB = false, T? alpha = null, T? beta = null) where T : struct, IFloatingPointIeee754<T>
@@ -68,6 +143,14 @@ public static class Gemm
         Multiply(transposeA, transposeB, m, n, k, alpha ?? T.One, Tensor.Data(a), a.RowCount, Tensor.Data(b),
             b.RowCount, beta ?? T.Zero, Tensor.Data(c), c.RowCount);
     }
+
+    /// <summary>
+    /// Makes MathNet's float and double matrix products (<c>a * b</c>, <c>a.Multiply(b, result)</c>,
+    /// <c>TransposeThisAndMultiply</c>, matrix × vector) run on this kernel, by setting MathNet's
+    /// <c>LinearAlgebraControl.Provider</c>; everything else stays MathNet's managed code. Loading the library already
+    /// does this, unless the program chose another provider first; <c>LinearAlgebraControl.UseManaged()</c> undoes it.
+    /// </summary>
+    public static void UseForMathNet() => LinearAlgebraControl.Provider = GemmLinearAlgebraProvider.Instance;
 
     /// <summary>The number of floating-point operations of an m × k by k × n product (2·m·n·k).</summary>
     public static double Flops(int m, int n, int k) => 2.0 * m * n * k;

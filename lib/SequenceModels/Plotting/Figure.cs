@@ -414,11 +414,11 @@ public sealed class Figure
         if (settings.Width is int width) w.WriteNumber("width", width);
         if (settings.Height is int height) w.WriteNumber("height", height);
         if (settings.ShowLegend is bool show) w.WriteBoolean("showlegend", show);
-        if (IsGrid && panels.Any(p => p.Traces.Any(t => t is HeatmapTrace)))
+        if (panels.Any(p => p.Traces.Any(t => t is HeatmapTrace)))
         {
-            // Past the colour bars that sit beside the right-hand cells.
+            // Past the colour bars: beside the right-hand cells of a grid, or at the right edge of a single plot.
             w.WriteStartObject("legend");
-            Json.WriteNumber(w, "x", 1.1);
+            Json.WriteNumber(w, "x", IsGrid ? 1.1 : 1.15);
             w.WriteEndObject();
         }
         if (panels.Any(p => p.Traces.Any(t => t is BarTrace))) w.WriteString("barmode", "group");

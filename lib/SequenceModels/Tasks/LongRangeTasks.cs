@@ -43,8 +43,10 @@ public static class LongRangeTasks
 
     /// <summary>
     /// Remember the first symbol: step 1 shows one of <paramref name="classes"/> symbols (one-hot), the other steps
-    /// show random distractor symbols from a separate set of <paramref name="distractors"/>; the label is the first
-    /// symbol. Chance accuracy is 1/classes; the answer is <paramref name="steps"/> − 1 steps back when the sequence ends.
+    /// show random distractor symbols from a separate set of <paramref name="distractors"/> (blank when there are
+    /// none); the label is the first symbol. Chance accuracy is 1/classes; the answer is <paramref name="steps"/> − 1
+    /// steps back when the sequence ends. Because the distractors come from their own symbols, a plain RNN can learn
+    /// to ignore them: <see cref="RecallTasks.MarkedSymbol{T}"/> is the harder test of memory.
     /// </summary>
     /// <returns>X: (classes + distractors) × (steps·batchSize); labels: one per sequence, in 0..classes−1.</returns>
     public static (SequenceBatch<T> X, int[] Labels) FirstSymbol<T>(int steps, int batchSize, Random rng, int classes = 4,
@@ -52,6 +54,7 @@ public static class LongRangeTasks
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(distractors);
         ArgumentNullException.ThrowIfNull(rng);
         int n = classes + distractors;
         var x = SequenceBatch<T>.Zeros(n, steps, batchSize);
@@ -61,8 +64,9 @@ public static class LongRangeTasks
         {
             labels[b] = rng.Next(classes);
             data[b * n + labels[b]] = T.One;
+            if (distractors == 0) continue; // the later steps stay blank
             for (int t = 1; t < steps; t++)
-                data[(t * batchSize + b) * n + classes + rng.Next(Math.Max(1, distractors))] = T.One;
+                data[(t * batchSize + b) * n + classes + rng.Next(distractors)] = T.One;
         }
         return (x, labels);
     }

@@ -4,33 +4,38 @@ namespace SequenceModels.Tests.Models;
 
 public class ManyToOneTests
 {
-    private static double TrainFirstSymbol(Func<Random, IRecurrentLayer<float>> layer, int steps, int updates)
+    private static double TrainMarkedSymbol(Func<Random, IRecurrentLayer<float>> layer, int steps, int updates, int seed)
     {
-        var rng = new Random(1);
+        var rng = new Random(seed);
         var model = new ManyToOne<float>(layer(rng), 4, rng);
         var adam = new Adam<float>(0.01);
-        var data = new Random(2);
+        var data = new Random(seed + 1000);
         for (int i = 0; i < updates; i++)
         {
-            var (x, labels) = LongRangeTasks.FirstSymbol<float>(steps, 32, data);
+            var (x, labels, _) = RecallTasks.MarkedSymbol<float>(steps, 32, data);
             model.ZeroGrad();
             model.ClassificationStep(x, labels);
             GradientClipping.ClipByGlobalNorm(model.Parameters, 5.0);
             adam.Step(model.Parameters);
         }
-        var (tx, ty) = LongRangeTasks.FirstSymbol<float>(steps, 512, new Random(99));
+        var (tx, ty, _) = RecallTasks.MarkedSymbol<float>(steps, 512, new Random(99));
         return model.Accuracy(tx, ty);
     }
 
-    // Remember the first of 4 symbols across 19 distractors: with 16 units and 300 Adam steps the gated cells learn it,
-    // the tanh RNN stays at chance (0.25) because the gradient from the last step no longer reaches the first.
-    [Fact]
-    public void Lstm_and_gru_learn_a_long_range_dependency_that_the_tanh_rnn_cannot()
+    // Remember the symbol shown at a marked step, 10 to 20 steps back, among symbols of the same kind: the gated cells
+    // learn when to write and then hold it; the tanh RNN stays at chance (0.25). Same size (32 units), same batches,
+    // same 500 Adam updates (0.01, clipped at norm 5). Measured over seeds 1–6: LSTM and GRU 1.00 on every seed, the
+    // RNN 0.21–0.29 (with 16 units the GRU sometimes needs more updates, hence 32).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Lstm_and_gru_learn_a_long_range_dependency_that_the_tanh_rnn_cannot(int seed)
     {
-        const int steps = 20, updates = 300;
-        double lstm = TrainFirstSymbol(r => new Lstm<float>(8, 16, r), steps, updates);
-        double gru = TrainFirstSymbol(r => new Gru<float>(8, 16, r), steps, updates);
-        double rnn = TrainFirstSymbol(r => new Rnn<float>(8, 16, r), steps, updates);
+        const int steps = 20, updates = 500;
+        double lstm = TrainMarkedSymbol(r => new Lstm<float>(5, 32, r), steps, updates, seed);
+        double gru = TrainMarkedSymbol(r => new Gru<float>(5, 32, r), steps, updates, seed);
+        double rnn = TrainMarkedSymbol(r => new Rnn<float>(5, 32, r), steps, updates, seed);
         Assert.True(lstm >= 0.95, $"LSTM accuracy {lstm}");
         Assert.True(gru >= 0.95, $"GRU accuracy {gru}");
         Assert.True(rnn <= 0.40, $"tanh RNN accuracy {rnn}");
@@ -63,6 +68,14 @@ public class ManyToOneTests
             Assert.True(marked[0] < 5 && marked[1] >= 5);
             Assert.Equal(x.Step(marked[0])[0, b] + x.Step(marked[1])[0, b], y[0, b], 12);
         }
+    }
+
+    [Fact]
+    public void The_first_symbol_task_leaves_later_steps_blank_without_distractors()
+    {
+        var (x, _) = LongRangeTasks.FirstSymbol<double>(4, 3, new Random(8), classes: 2, distractors: 0);
+        for (int t = 1; t < 4; t++) Assert.Equal(0.0, x.Step(t).Enumerate().Sum());
+        Assert.Equal(3.0, x.Step(0).Enumerate().Sum());
     }
 
     [Fact]

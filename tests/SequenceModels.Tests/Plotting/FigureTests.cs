@@ -354,3 +354,15 @@ public class FigureTests
         Assert.Contains("heatmap 2 × 3", text);
     }
 }
+
+public class FigureLegendPlacementTests
+{
+    [Fact]
+    public void A_single_heatmap_with_other_traces_keeps_its_legend_clear_of_the_colour_bar()
+    {
+        var figure = SequenceModels.Plotting.Figure.Heatmap(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(2, 2, 1.0))
+            .AddLine(new[] { 0.0, 1.0 }, new[] { 0.0, 1.0 }, "path");
+        using var json = System.Text.Json.JsonDocument.Parse(figure.ToJson());
+        Assert.Equal(1.15, json.RootElement.GetProperty("layout").GetProperty("legend").GetProperty("x").GetDouble());
+    }
+}

@@ -1,0 +1,341 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace SequenceModels.Exercises;
+
+public static partial class Check
+{
+    // A gate whose weights are zero and whose bias is ±Pin is σ(±30): 1 or 0 to within 1e-13, far inside the
+    // tolerance, so a case can switch every gate but one fully open or shut and look at that one alone.
+    private const double Pin = 30;
+
+    /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the four gates' weights.</summary>
+    [Exercise("04.lstm-cell-forward", "Exercise 4.1 — the LSTM cell forward")]
+    public static CheckResult LstmCellForward(
+        Func<Matrix<double>, Matrix<double>, Matrix<double>, LstmWeights<double>, (Matrix<double> H, Matrix<double> C)> lstmCellForward)
+    {
+        ArgumentNullException.ThrowIfNull(lstmCellForward);
+        const int nx = 3, nh = 4, m = 2;
+        var rng = new Random(401);
+        var w = RandomLstmWeights(nx, nh, rng);
+        var x = Init.Normal<double>(nx, m, 1.0, rng);
+        var h = Init.Normal<double>(nh, m, 0.8, rng);
+        var c = Init.Normal<double>(nh, m, 1.0, rng);
+        // Per case, the weights: every gate but the one under test pinned open (+) or shut (−).
+        LstmWeights<double>[] weights =
+        [
+            w,
+            PinLstm(w, f: -Pin, i: +Pin, o: +Pin),   // c⟨t⟩ = c̃
+            PinLstm(w, f: -Pin, c: +Pin, o: +Pin),   // c⟨t⟩ = i (c̃ = tanh(30) = 1)
+            PinLstm(w, i: -Pin, o: +Pin),            // c⟨t⟩ = f ⊙ c⟨t−1⟩
+            PinLstm(w, f: +Pin, i: -Pin),            // c⟨t⟩ = c⟨t−1⟩, h⟨t⟩ = o ⊙ tanh(c⟨t−1⟩)
+            w,
+        ];
+        (Matrix<double> H, Matrix<double> C) Reference(int k) => LstmVariant(x, h, c, weights[k], LstmMistake.None);
+        (Matrix<double> H, Matrix<double> C) Student(int k) => lstmCellForward(x.Clone(), h.Clone(), c.Clone(), CopyOf(weights[k]));
+        var check = new ExerciseCheck<(Matrix<double> H, Matrix<double> C)>("04.lstm-cell-forward", "Exercise 4.1 — the LSTM cell forward",
+                (e, a) => Compare.Matrices("c⟨t⟩", e.C, a.C) ?? Compare.Matrices("h⟨t⟩", e.H, a.H))
+            .Case("shapes (n_x = 3, n_h = 4, m = 2)", "h⟨t⟩ and c⟨t⟩ both have the shape of h⟨t−1⟩: n_h × m. Each gate matrix multiplies the stacked column [h⟨t−1⟩; x⟨t⟩] (n_h + n_x rows).",
+                () => Student(0), () => Reference(0),
+                (e, a) => ShapeOnly("h⟨t⟩", e.H, a.H) ?? ShapeOnly("c⟨t⟩", e.C, a.C))
+            .Case("the candidate c̃ alone (f ≈ 0, i ≈ 1, o ≈ 1)",
+                "With the forget gate shut and the input and output gates open, c⟨t⟩ = c̃ and h⟨t⟩ = tanh(c⟨t⟩). If c⟨t⟩ is wrong, check the candidate, c̃ = tanh(Wc·[h⟨t−1⟩; x⟨t⟩] + bc) (tanh, not σ; Wc and bc; h⟨t−1⟩ stacked above x⟨t⟩), and that i multiplies c̃ and f multiplies c⟨t−1⟩. If only h⟨t⟩ is wrong, check h⟨t⟩ = o ⊙ tanh(c⟨t⟩), with the new cell.",
+                () => Student(1), () => Reference(1))
+            .Case("the input gate i alone (f ≈ 0, c̃ ≈ 1, o ≈ 1)",
+                "With the forget gate shut and c̃ = 1, c⟨t⟩ = i: check the input gate, i = σ(Wi·[h⟨t−1⟩; x⟨t⟩] + bi), and that it multiplies c̃.",
+                () => Student(2), () => Reference(2))
+            .Case("the forget gate f alone (i ≈ 0, o ≈ 1)",
+                "With the input gate shut, c⟨t⟩ = f ⊙ c⟨t−1⟩: check the forget gate, f = σ(Wf·[h⟨t−1⟩; x⟨t⟩] + bf), and that it multiplies c⟨t−1⟩.",
+                () => Student(3), () => Reference(3))
+            .Case("the output gate o alone (f ≈ 1, i ≈ 0)",
+                "With the cell copied unchanged (c⟨t⟩ = c⟨t−1⟩), only h⟨t⟩ = o ⊙ tanh(c⟨t⟩) is left: check the output gate, o = σ(Wo·[h⟨t−1⟩; x⟨t⟩] + bo), and the tanh of the cell.",
+                () => Student(4), () => Reference(4))
+            .Case("all four gates at work", "Each gate is right on its own, so check how they combine: c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃, then h⟨t⟩ = o ⊙ tanh(c⟨t⟩) with the new cell.",
+                () => Student(5), () => Reference(5));
+        foreach (var (mistake, description) in LstmForwardMistakes)
+            check.Mistake(description, k => LstmVariant(x, h, c, weights[k], mistake));
+        return check.Run();
+    }
+
+    /// <summary>Exercise 4.2: the LSTM over a sequence, carrying both h and c from step to step.</summary>
+    [Exercise("04.lstm-forward", "Exercise 4.2 — the LSTM forward over a sequence")]
+    public static CheckResult LstmForward(
+        Func<Matrix<double>[], Matrix<double>, Matrix<double>, LstmWeights<double>, (Matrix<double>[] H, Matrix<double>[] C)> lstmForward)
+    {
+        ArgumentNullException.ThrowIfNull(lstmForward);
+        const int nx = 3, nh = 4, m = 2;
+        var rng = new Random(402);
+        var w = RandomLstmWeights(nx, nh, rng);
+        Matrix<double>[] Steps(int t) => Enumerable.Range(0, t).Select(_ => Init.Normal<double>(nx, m, 1.0, rng)).ToArray();
+        var zeros = Matrix<double>.Build.Dense(nh, m);
+        // (xs, h0, c0) per case: shapes, one step, zero inputs (only the carried state moves), everything.
+        (Matrix<double>[] Xs, Matrix<double> H0, Matrix<double> C0)[] cases =
+        [
+            (Steps(5), zeros, zeros),
+            (Steps(1), Init.Normal<double>(nh, m, 0.8, rng), Init.Normal<double>(nh, m, 1.0, rng)),
+            (Enumerable.Range(0, 4).Select(_ => Matrix<double>.Build.Dense(nx, m)).ToArray(), Init.Normal<double>(nh, m, 0.8, rng), Init.Normal<double>(nh, m, 1.0, rng)),
+            (Steps(6), Init.Normal<double>(nh, m, 0.8, rng), Init.Normal<double>(nh, m, 1.0, rng)),
+        ];
+        (Matrix<double>[] H, Matrix<double>[] C) Unroll(int k, bool carryH = true, bool carryC = true)
+        {
+            var (xs, h0, c0) = cases[k];
+            var (hs, cs) = (new Matrix<double>[xs.Length], new Matrix<double>[xs.Length]);
+            var (h, c) = (h0, c0);
+            for (int t = 0; t < xs.Length; t++)
+            {
+                var step = LstmCell.Forward(xs[t], carryH ? h : h0, carryC ? c : c0, w);
+                (hs[t], cs[t]) = (h, c) = (step.H, step.C);
+            }
+            return (hs, cs);
+        }
+        (Matrix<double>[] H, Matrix<double>[] C) Shifted(int k)
+        {
+            var (hs, cs) = Unroll(k);
+            return ([cases[k].H0, .. hs[..^1]], [cases[k].C0, .. cs[..^1]]);
+        }
+        (Matrix<double>[] H, Matrix<double>[] C) Student(int k) =>
+            lstmForward(cases[k].Xs.Select(x => x.Clone()).ToArray(), cases[k].H0.Clone(), cases[k].C0.Clone(), CopyOf(w));
+        return new ExerciseCheck<(Matrix<double>[] H, Matrix<double>[] C)>("04.lstm-forward", "Exercise 4.2 — the LSTM forward over a sequence",
+                (e, a) => Compare.MatrixLists("h", e.H, a.H) ?? Compare.MatrixLists("c", e.C, a.C))
+            .Case("shapes (T = 5 steps of n_x = 3, m = 2)", "Return one h and one c per time step, each n_h × m (T entries in each list, not counting h0 and c0).",
+                () => Student(0), () => Unroll(0), (e, a) => ListShapes("h", e.H, a.H) ?? ListShapes("c", e.C, a.C))
+            .Case("one step from a given h0 and c0", "With T = 1 the result is one call of the cell: pass h0 as h⟨t−1⟩ and c0 as c⟨t−1⟩.",
+                () => Student(1), () => Unroll(1))
+            .Case("zero inputs: the state is carried", "With every x⟨t⟩ = 0 only the carried state changes from step to step: feed each step both the h and the c of the step before.",
+                () => Student(2), () => Unroll(2))
+            .Case("a random sequence", "Compare your loop with the cell applied at t = 1..T, each step starting from (h⟨t−1⟩, c⟨t−1⟩).",
+                () => Student(3), () => Unroll(3))
+            .Mistake("every step starts from h0 and c0 instead of the previous state", k => Unroll(k, carryH: false, carryC: false))
+            .Mistake("h is carried but c restarts from c0 at every step", k => Unroll(k, carryC: false))
+            .Mistake("c is carried but h restarts from h0 at every step", k => Unroll(k, carryH: false))
+            .Mistake("the states are shifted by one step (h0 and c0 returned first, the last states missing)", Shifted)
+            .Mistake("the h and c lists are swapped", k => { var (hs, cs) = Unroll(k); return (cs, hs); })
+            .Run();
+    }
+
+    /// <summary>Exercise 4.3: one LSTM step backward, every gradient of <see cref="LstmCellGradients{T}"/>.</summary>
+    [Exercise("04.lstm-cell-backward", "Exercise 4.3 — the LSTM cell backward")]
+    public static CheckResult LstmCellBackward(
+        Func<Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, LstmStep<double>, LstmWeights<double>, LstmCellGradients<double>> lstmCellBackward)
+    {
+        ArgumentNullException.ThrowIfNull(lstmCellBackward);
+        const int nx = 3, nh = 4, m = 2;
+        var rng = new Random(403);
+        var w = RandomLstmWeights(nx, nh, rng);
+        var x = Init.Normal<double>(nx, m, 1.0, rng);
+        var h = Init.Normal<double>(nh, m, 0.8, rng);
+        var c = Init.Normal<double>(nh, m, 1.0, rng);
+        var dh = Init.Normal<double>(nh, m, 1.0, rng);
+        var dc = Init.Normal<double>(nh, m, 1.0, rng);
+        var zeros = Matrix<double>.Build.Dense(nh, m);
+        // (dh, dc, weights) per case: shapes; the gradient through each path alone; each gate's weights alone, so
+        // [dh⟨t−1⟩; dx] = W_gᵀ·dz_g has one term; everything.
+        (Matrix<double> Dh, Matrix<double> Dc, LstmWeights<double> W)[] cases =
+        [
+            (dh, dc, w),
+            (zeros, dc, w),
+            (dh, zeros, w),
+            (dh, dc, OnlyGate(w, 0)),
+            (dh, dc, OnlyGate(w, 1)),
+            (dh, dc, OnlyGate(w, 2)),
+            (dh, dc, OnlyGate(w, 3)),
+            (dh, dc, w),
+        ];
+        LstmCellGradients<double> Variant(int k, LstmBackwardMistake mistake) =>
+            LstmBackwardVariant(cases[k].Dh, cases[k].Dc, x, h, c, cases[k].W, mistake);
+        LstmCellGradients<double> Student(int k)
+        {
+            var ww = CopyOf(cases[k].W);
+            var step = LstmCell.Forward(x, h, c, ww);
+            return lstmCellBackward(cases[k].Dh.Clone(), cases[k].Dc.Clone(), x.Clone(), h.Clone(), c.Clone(), step, ww);
+        }
+        string[] gate = ["forget gate f", "input gate i", "candidate c̃", "output gate o"];
+        string WeightsOnly(int g) =>
+            $"Only the {gate[g]}'s weights are non-zero here (the other gates still act through their biases), so [dh⟨t−1⟩; dx⟨t⟩] = W{"fico"[g]}ᵀ·dz_{"fico"[g]}: check that term, then split it, the first n_h rows into dh⟨t−1⟩ and the last n_x into dx⟨t⟩.";
+        var check = new ExerciseCheck<LstmCellGradients<double>>("04.lstm-cell-backward", "Exercise 4.3 — the LSTM cell backward",
+                (e, a) => CompareLstmGradients(e, a, LstmGradientPart.All))
+            .Case("shapes (n_x = 3, n_h = 4, m = 2)", "Each gradient has the shape of what it differentiates: dWf … dWo are n_h × (n_h + n_x), dbf … dbo are n_h × 1, dx⟨t⟩ is n_x × m, dh⟨t−1⟩ and dc⟨t−1⟩ are n_h × m.",
+                () => Student(0), () => Variant(0, LstmBackwardMistake.None), (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Shapes))
+            .Case("gradient from the next step only (dh⟨t⟩ = 0)",
+                "Only dc⟨t⟩ flows in, so the output gate gets nothing; then df = dc ⊙ c⟨t−1⟩, di = dc ⊙ c̃, dc̃ = dc ⊙ i, dc⟨t−1⟩ = dc ⊙ f, and through the nonlinearities dz_f = df ⊙ f(1 − f), dz_i = di ⊙ i(1 − i), dz_c = dc̃ ⊙ (1 − c̃²).",
+                () => Student(1), () => Variant(1, LstmBackwardMistake.None), (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Gates))
+            .Case("gradient from h⟨t⟩ only (dc⟨t⟩ = 0)",
+                "Only dh⟨t⟩ flows in, through h⟨t⟩ = o ⊙ tanh(c⟨t⟩): do = dh ⊙ tanh(c⟨t⟩), and the cell receives dc = dh ⊙ o ⊙ (1 − tanh²(c⟨t⟩)) before it is passed on to the gates.",
+                () => Student(2), () => Variant(2, LstmBackwardMistake.None), (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Gates))
+            .Case("the forget gate's weights alone", WeightsOnly(0), () => Student(3), () => Variant(3, LstmBackwardMistake.None),
+                (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Inputs))
+            .Case("the input gate's weights alone", WeightsOnly(1), () => Student(4), () => Variant(4, LstmBackwardMistake.None),
+                (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Inputs))
+            .Case("the candidate's weights alone", WeightsOnly(2), () => Student(5), () => Variant(5, LstmBackwardMistake.None),
+                (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Inputs))
+            .Case("the output gate's weights alone", WeightsOnly(3), () => Student(6), () => Variant(6, LstmBackwardMistake.None),
+                (e, a) => CompareLstmGradients(e, a, LstmGradientPart.Inputs))
+            .Case("everything at once", "Each path is right on its own, so check how they add up: dc = dc⟨t⟩ + dh ⊙ o ⊙ (1 − tanh²(c⟨t⟩)), and [dh⟨t−1⟩; dx⟨t⟩] is the sum of all four W_gᵀ·dz_g.",
+                () => Student(7), () => Variant(7, LstmBackwardMistake.None));
+        foreach (var (mistake, description) in LstmBackwardMistakes)
+            check.Mistake(description, k => Variant(k, mistake));
+        return check.Run();
+    }
+
+    // ---- LSTM references with typical mistakes -----------------------------------------------------------------
+
+    private enum LstmMistake { None, SwappedForgetInput, NoTanhOfCell, OldCellInH, SigmoidCandidate, TanhGates, InputFirst, NoBias }
+
+    private static readonly (LstmMistake, string)[] LstmForwardMistakes =
+    [
+        (LstmMistake.SwappedForgetInput, "the forget and input gates are swapped (c⟨t⟩ = i ⊙ c⟨t−1⟩ + f ⊙ c̃)"),
+        (LstmMistake.NoTanhOfCell, "h⟨t⟩ = o ⊙ c⟨t⟩: the tanh of the cell is missing"),
+        (LstmMistake.OldCellInH, "h⟨t⟩ uses the old cell, o ⊙ tanh(c⟨t−1⟩), instead of the new c⟨t⟩"),
+        (LstmMistake.SigmoidCandidate, "the candidate c̃ uses σ instead of tanh"),
+        (LstmMistake.TanhGates, "the gates f, i, o use tanh instead of σ"),
+        (LstmMistake.InputFirst, "the gates see [x⟨t⟩; h⟨t−1⟩] instead of [h⟨t−1⟩; x⟨t⟩] (the first n_h columns of each W multiply h⟨t−1⟩)"),
+        (LstmMistake.NoBias, "the biases are missing"),
+    ];
+
+    /// <summary>The LSTM step written out, with one typical mistake switched on (or none: the reference).</summary>
+    private static (Matrix<double> H, Matrix<double> C) LstmVariant(Matrix<double> x, Matrix<double> h, Matrix<double> c,
+        LstmWeights<double> w, LstmMistake mistake)
+    {
+        if (mistake == LstmMistake.None)
+        {
+            var step = LstmCell.Forward(x, h, c, w);
+            return (step.H, step.C);
+        }
+        var hx = mistake == LstmMistake.InputFirst ? x.Stack(h) : h.Stack(x);
+        Matrix<double> Z(Matrix<double> wg, Matrix<double> b) => mistake == LstmMistake.NoBias ? wg * hx : Tensor.AddColumn(wg * hx, b);
+        var gate = mistake == LstmMistake.TanhGates ? Activation.Tanh : Activation.Sigmoid;
+        var f = Activations.Apply(gate, Z(w.Wf, w.Bf));
+        var i = Activations.Apply(gate, Z(w.Wi, w.Bi));
+        var o = Activations.Apply(gate, Z(w.Wo, w.Bo));
+        var cTilde = Activations.Apply(mistake == LstmMistake.SigmoidCandidate ? Activation.Sigmoid : Activation.Tanh, Z(w.Wc, w.Bc));
+        if (mistake == LstmMistake.SwappedForgetInput) (f, i) = (i, f);
+        var cNew = f.PointwiseMultiply(c) + i.PointwiseMultiply(cTilde);
+        var hNew = mistake switch
+        {
+            LstmMistake.NoTanhOfCell => o.PointwiseMultiply(cNew),
+            LstmMistake.OldCellInH => o.PointwiseMultiply(c.Map(Math.Tanh)),
+            _ => o.PointwiseMultiply(cNew.Map(Math.Tanh)),
+        };
+        return (hNew, cNew);
+    }
+
+    private enum LstmBackwardMistake { None, NoCellPathThroughH, CellDerivativeNotTanh, SigmoidOfGateAgain, NoForgetInCPrev, MeanBias, SigmoidDerivativeForCandidate }
+
+    private static readonly (LstmBackwardMistake, string)[] LstmBackwardMistakes =
+    [
+        (LstmBackwardMistake.NoCellPathThroughH, "dc⟨t⟩ is used as it comes, without the path through h⟨t⟩ (add dh ⊙ o ⊙ (1 − tanh²(c⟨t⟩)))"),
+        (LstmBackwardMistake.CellDerivativeNotTanh, "the derivative of tanh(c⟨t⟩) is written 1 − c⟨t⟩² instead of 1 − tanh²(c⟨t⟩)"),
+        (LstmBackwardMistake.SigmoidOfGateAgain, "σ′ is computed as σ(g)(1 − σ(g)) of the gate value g, which is already σ(z): use g(1 − g)"),
+        (LstmBackwardMistake.NoForgetInCPrev, "dc⟨t−1⟩ = dc is missing the forget gate's factor (dc⟨t−1⟩ = dc ⊙ f)"),
+        (LstmBackwardMistake.MeanBias, "the bias gradients are averaged over the batch instead of summed"),
+        (LstmBackwardMistake.SigmoidDerivativeForCandidate, "the candidate's derivative uses σ′ = c̃(1 − c̃) instead of tanh′ = 1 − c̃²"),
+    ];
+
+    /// <summary>The LSTM step backward written out, with one typical mistake switched on (or none: the reference).</summary>
+    private static LstmCellGradients<double> LstmBackwardVariant(Matrix<double> dh, Matrix<double> dc, Matrix<double> x,
+        Matrix<double> h, Matrix<double> c, LstmWeights<double> w, LstmBackwardMistake mistake)
+    {
+        var step = LstmCell.Forward(x, h, c, w);
+        if (mistake == LstmBackwardMistake.None) return LstmCell.Backward(dh, dc, x, h, c, step, w);
+        var (f, i, cTilde, o) = step.Gates;
+        var hx = h.Stack(x);
+        var tanhC = step.C.Map(Math.Tanh);
+        Matrix<double> SigmoidPrime(Matrix<double> g) => mistake == LstmBackwardMistake.SigmoidOfGateAgain
+            ? g.Map(v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); })
+            : g.PointwiseMultiply(1 - g);
+        var cellPrime = mistake == LstmBackwardMistake.CellDerivativeNotTanh ? 1 - step.C.PointwiseMultiply(step.C) : 1 - tanhC.PointwiseMultiply(tanhC);
+        var dC = mistake == LstmBackwardMistake.NoCellPathThroughH ? dc : dc + dh.PointwiseMultiply(o).PointwiseMultiply(cellPrime);
+        var dzf = dC.PointwiseMultiply(c).PointwiseMultiply(SigmoidPrime(f));
+        var dzi = dC.PointwiseMultiply(cTilde).PointwiseMultiply(SigmoidPrime(i));
+        var candidatePrime = mistake == LstmBackwardMistake.SigmoidDerivativeForCandidate
+            ? cTilde.PointwiseMultiply(1 - cTilde)
+            : 1 - cTilde.PointwiseMultiply(cTilde);
+        var dzc = dC.PointwiseMultiply(i).PointwiseMultiply(candidatePrime);
+        var dzo = dh.PointwiseMultiply(tanhC).PointwiseMultiply(SigmoidPrime(o));
+        var dhx = w.Wf.TransposeThisAndMultiply(dzf) + w.Wi.TransposeThisAndMultiply(dzi)
+            + w.Wc.TransposeThisAndMultiply(dzc) + w.Wo.TransposeThisAndMultiply(dzo);
+        int nh = h.RowCount, m = x.ColumnCount;
+        Matrix<double> Db(Matrix<double> dz) => Tensor.RowSums(dz) / (mistake == LstmBackwardMistake.MeanBias ? m : 1);
+        return new LstmCellGradients<double>(
+            DX: dhx.SubMatrix(nh, x.RowCount, 0, m),
+            DHPrev: dhx.SubMatrix(0, nh, 0, m),
+            DCPrev: mistake == LstmBackwardMistake.NoForgetInCPrev ? dC : dC.PointwiseMultiply(f),
+            DWf: dzf.TransposeAndMultiply(hx), DWi: dzi.TransposeAndMultiply(hx),
+            DWc: dzc.TransposeAndMultiply(hx), DWo: dzo.TransposeAndMultiply(hx),
+            DBf: Db(dzf), DBi: Db(dzi), DBc: Db(dzc), DBo: Db(dzo));
+    }
+
+    /// <summary>Which gradients a case of exercise 4.3 compares.</summary>
+    private enum LstmGradientPart { All, Shapes, Gates, Inputs }
+
+    /// <summary>
+    /// Compares the gradients gate by gate in the order backpropagation reaches them (the output gate first, then
+    /// the cell's gates, then what is passed back), and says which gate a wrong one belongs to. Gates: the weight
+    /// and bias gradients and dc⟨t−1⟩; Inputs: dh⟨t−1⟩ and dx⟨t⟩.
+    /// </summary>
+    private static string? CompareLstmGradients(LstmCellGradients<double> e, LstmCellGradients<double>? a, LstmGradientPart part)
+    {
+        if (a is null) return "the gradients are null.";
+        (string Name, Matrix<double> E, Matrix<double>? A, string Hint)[] fields =
+        [
+            ("dWo (output gate)", e.DWo, a.DWo, "dz_o = dh ⊙ tanh(c⟨t⟩) ⊙ o(1 − o), dWo = dz_o·[h⟨t−1⟩; x⟨t⟩]ᵀ."),
+            ("dbo (output gate)", e.DBo, a.DBo, "dbo is dz_o summed over the m columns of the batch."),
+            ("dWf (forget gate)", e.DWf, a.DWf, "dz_f = dc ⊙ c⟨t−1⟩ ⊙ f(1 − f), dWf = dz_f·[h⟨t−1⟩; x⟨t⟩]ᵀ, where dc = dc⟨t⟩ + dh ⊙ o ⊙ (1 − tanh²(c⟨t⟩))."),
+            ("dbf (forget gate)", e.DBf, a.DBf, "dbf is dz_f summed over the m columns of the batch."),
+            ("dWi (input gate)", e.DWi, a.DWi, "dz_i = dc ⊙ c̃ ⊙ i(1 − i), dWi = dz_i·[h⟨t−1⟩; x⟨t⟩]ᵀ."),
+            ("dbi (input gate)", e.DBi, a.DBi, "dbi is dz_i summed over the m columns of the batch."),
+            ("dWc (candidate)", e.DWc, a.DWc, "dz_c = dc ⊙ i ⊙ (1 − c̃²), dWc = dz_c·[h⟨t−1⟩; x⟨t⟩]ᵀ."),
+            ("dbc (candidate)", e.DBc, a.DBc, "dbc is dz_c summed over the m columns of the batch."),
+            ("dc⟨t−1⟩", e.DCPrev, a.DCPrev, "dc⟨t−1⟩ = dc ⊙ f: the additive cell update passes the gradient back scaled only by the forget gate."),
+            ("dh⟨t−1⟩", e.DHPrev, a.DHPrev, "dh⟨t−1⟩ is the first n_h rows of Wfᵀ·dz_f + Wiᵀ·dz_i + Wcᵀ·dz_c + Woᵀ·dz_o."),
+            ("dx⟨t⟩", e.DX, a.DX, "dx⟨t⟩ is the last n_x rows of Wfᵀ·dz_f + Wiᵀ·dz_i + Wcᵀ·dz_c + Woᵀ·dz_o."),
+        ];
+        bool shapesOnly = part == LstmGradientPart.Shapes;
+        for (int k = 0; k < fields.Length; k++)
+        {
+            if ((part == LstmGradientPart.Gates && k >= 9) || (part == LstmGradientPart.Inputs && k < 9)) continue;
+            var (name, expected, actual, hint) = fields[k];
+            var problem = shapesOnly ? ShapeOnly(name, expected, actual) : Compare.Matrices(name, expected, actual);
+            if (problem is not null) return shapesOnly ? problem : $"{problem} {hint}";
+        }
+        return null;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static LstmWeights<double> RandomLstmWeights(int nx, int nh, Random rng)
+    {
+        Matrix<double> W() => Init.Normal<double>(nh, nh + nx, 0.6, rng);
+        Matrix<double> B() => Init.Normal<double>(nh, 1, 0.6, rng);
+        return new LstmWeights<double>(W(), W(), W(), W(), B(), B(), B(), B());
+    }
+
+    /// <summary>The weights with the named gates pinned: zero weights and a bias of ±<see cref="Pin"/>.</summary>
+    private static LstmWeights<double> PinLstm(LstmWeights<double> w, double? f = null, double? i = null, double? c = null, double? o = null)
+    {
+        (Matrix<double>, Matrix<double>) Gate(Matrix<double> wg, Matrix<double> bg, double? pin) =>
+            pin is double p ? (wg * 0, Matrix<double>.Build.Dense(bg.RowCount, 1, p)) : (wg, bg);
+        var (wf, bf) = Gate(w.Wf, w.Bf, f);
+        var (wi, bi) = Gate(w.Wi, w.Bi, i);
+        var (wc, bc) = Gate(w.Wc, w.Bc, c);
+        var (wo, bo) = Gate(w.Wo, w.Bo, o);
+        return new LstmWeights<double>(wf, wi, wc, wo, bf, bi, bc, bo);
+    }
+
+    /// <summary>The weights with every gate matrix zero except gate g (0 f, 1 i, 2 c̃, 3 o); the biases are kept.</summary>
+    private static LstmWeights<double> OnlyGate(LstmWeights<double> w, int g) => w with
+    {
+        Wf = g == 0 ? w.Wf : w.Wf * 0,
+        Wi = g == 1 ? w.Wi : w.Wi * 0,
+        Wc = g == 2 ? w.Wc : w.Wc * 0,
+        Wo = g == 3 ? w.Wo : w.Wo * 0,
+    };
+
+    private static LstmWeights<double> CopyOf(LstmWeights<double> w) =>
+        new(w.Wf.Clone(), w.Wi.Clone(), w.Wc.Clone(), w.Wo.Clone(), w.Bf.Clone(), w.Bi.Clone(), w.Bc.Clone(), w.Bo.Clone());
+
+    private static string? ListShapes(string name, Matrix<double>[] expected, Matrix<double>[]? actual) =>
+        actual is null ? $"{name} is null."
+        : actual.Length != expected.Length
+            ? $"{name} has {actual.Length} entries, expected {expected.Length} (one per step; the initial state is not returned)."
+            : expected.Zip(actual).Select((p, t) => ShapeOnly($"{name}[{t}]", p.First, p.Second)).FirstOrDefault(d => d is not null);
+}
