@@ -10,6 +10,7 @@ foreach (var command in new[]
     GradeCommand.Create(),
     PosCommand.Create(),
     BenchCommand.Create(),
+    NerCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

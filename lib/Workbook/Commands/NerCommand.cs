@@ -1,0 +1,322 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SequenceModels;
+using SequenceModels.Text;
+using Spectre.Console;
+
+namespace Workbook.Commands;
+
+/// <summary>
+/// <c>workbook ner train</c> trains a named-entity tagger (Embedding → LSTM or BiLSTM → Dense → log-softmax) and
+/// reports masked accuracy, the all-O baseline and entity F1 on the test set; <c>workbook ner predict</c> tags text
+/// with a saved model. Bad input (a missing file, malformed data, a bad model file) is one line naming the file
+/// (and line) on stderr, and exit code 2.
+/// </summary>
+internal static class NerCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("ner", "Named entity recognition: train a tagger on a corpus, or tag text with a saved one.");
+        command.Subcommands.Add(CreateTrain());
+        command.Subcommands.Add(CreatePredict());
+        return command;
+    }
+
+    private static Command CreateTrain()
+    {
+        var gmb = new Option<string?>("--gmb") { Description = "The GMB ner_dataset.csv, split the course's way (file order, 70/15/15, cut-off last sentence dropped)." };
+        var train = new Option<string?>("--train") { Description = "Training sentences (with --dev and --test)." };
+        var dev = new Option<string?>("--dev") { Description = "Validation sentences, scored after each epoch." };
+        var test = new Option<string?>("--test") { Description = "Test sentences, scored at the end." };
+        var format = new Option<string>("--format") { Description = "Format of --train/--dev/--test.", DefaultValueFactory = _ => "conll" };
+        format.AcceptOnlyFromAmong("conll", "conllu", "gmb");
+        var model = new Option<string>("--model") { Description = "lstm: the lecture's model (embedding 50, LSTM 50, Adam 0.01, batch 64, 2 epochs, word dropout 0.5); bilstm: a bidirectional LSTM (embedding 100, 2 × 100 units, dropout 0.5, Adam 3e-3, batch 32, 5 epochs, word dropout 0.5).", DefaultValueFactory = _ => "lstm" };
+        model.AcceptOnlyFromAmong("lstm", "bilstm");
+        var embedding = new Option<int?>("--embedding") { Description = "Word vector size (default: the model's)." };
+        var hidden = new Option<int?>("--hidden") { Description = "Recurrent units per direction (default: the model's)." };
+        var layers = new Option<int?>("--layers") { Description = "Stacked recurrent layers (default 1)." };
+        var dropout = new Option<double?>("--dropout") { Description = "Dropout on word vectors and recurrent outputs (default: the model's)." };
+        var wordDropout = new Option<double?>("--word-dropout") { Description = "Probability of reading a word seen once in training as UNK (default: the model's)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default: the model's)." };
+        var batch = new Option<int?>("--batch") { Description = "Sentences per batch (default: the model's)." };
+        var lr = new Option<double?>("--lr") { Description = "Adam's learning rate (default: the model's)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (weights, batches, dropout).", DefaultValueFactory = _ => 0 };
+        var save = new Option<string?>("--save") { Description = "Write the trained model (weights, vocabulary, tags) to this file." };
+        var command = new Command("train", "Train a named-entity tagger and report test masked accuracy, the all-O baseline and entity F1.")
+        {
+            gmb, train, dev, test, format, model, embedding, hidden, layers, dropout, wordDropout, epochs, batch, lr, seed, save,
+        };
+        command.SetAction(parse => Train(new NerTrainRequest(parse.GetValue(gmb), parse.GetValue(train), parse.GetValue(dev),
+            parse.GetValue(test), parse.GetValue(format)!, parse.GetValue(model)!, parse.GetValue(embedding), parse.GetValue(hidden),
+            parse.GetValue(layers), parse.GetValue(dropout), parse.GetValue(wordDropout), parse.GetValue(epochs), parse.GetValue(batch),
+            parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(save)), Console.Out, Console.Error));
+        return command;
+    }
+
+    private static Command CreatePredict()
+    {
+        var model = new Option<string>("--model") { Description = "A model file written by 'workbook ner train --save'.", Required = true };
+        var texts = new Argument<string[]>("text") { Description = "Sentences to tag (one argument each).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("predict", "Tag sentences with a saved model: prints each token's tag and the entities.") { model, texts };
+        command.SetAction(parse => Predict(parse.GetValue(model)!, parse.GetValue(texts) ?? [], Console.Out, Console.Error));
+        return command;
+    }
+
+    /// <summary>Trains and evaluates; 0 on success, 2 for bad input (the problem was printed to stderr).</summary>
+    public static int Train(NerTrainRequest request, TextWriter stdout, TextWriter stderr)
+    {
+        if (Check(request) is { } usage)
+        {
+            stderr.WriteLine($"error: {usage}");
+            return 2;
+        }
+        var modelOptions = request.Model == "bilstm" ? TaggerOptions.BiLstm : TaggerOptions.Lecture;
+        var trainingOptions = request.Model == "bilstm" ? TaggerTraining.BiLstm : TaggerTraining.Lecture;
+        TaggerOptions options;
+        TaggerTraining settings;
+        try
+        {
+            options = (modelOptions with
+            {
+                EmbeddingSize = request.Embedding ?? modelOptions.EmbeddingSize,
+                HiddenSize = request.Hidden ?? modelOptions.HiddenSize,
+                Layers = request.Layers ?? modelOptions.Layers,
+                Dropout = request.Dropout ?? modelOptions.Dropout,
+            }).Validate();
+            settings = (trainingOptions with
+            {
+                Epochs = request.Epochs ?? trainingOptions.Epochs,
+                BatchSize = request.Batch ?? trainingOptions.BatchSize,
+                LearningRate = request.LearningRate ?? trainingOptions.LearningRate,
+                WordDropout = request.WordDropout ?? trainingOptions.WordDropout,
+            }).Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            stderr.WriteLine($"error: --{OptionName(e.ParamName)} {e.ActualValue}: {FirstLine(e.Message)}");
+            return 2;
+        }
+
+        var corpus = LoadCorpus(request, stderr);
+        if (corpus is null) return 2;
+        var (trainSet, devSet, testSet) = corpus.Value;
+
+        var vocabulary = Vocabulary.Build(trainSet);
+        var tags = TagMap.Build(trainSet);
+        var rng = new Random(request.Seed);
+        var tagger = new SequenceTagger<float>(vocabulary, tags, options, rng);
+        stdout.WriteLine($"data: train {Describe(trainSet)}, dev {Describe(devSet)}, test {Describe(testSet)}");
+        stdout.WriteLine($"vocabulary: {vocabulary.Count:N0} ids (with <PAD> and <UNK>), {tags.Count} tags");
+        stdout.WriteLine($"model: {tagger}");
+        stdout.WriteLine($"training: {settings.Epochs} epochs, batch {settings.BatchSize}, Adam {settings.LearningRate}" +
+                         (settings.WordDropout > 0 ? $", word dropout {settings.WordDropout}" : "") +
+                         (settings.ClipNorm is double c ? $", clipping at norm {c}" : "") + $", seed {request.Seed}" +
+                         (LoadAverage() is { } load ? $"; {Environment.ProcessorCount} cores, load average {load}" : ""));
+
+        var clock = Stopwatch.StartNew();
+        if (IsTerminal(stdout)) FitWithProgressBars(tagger, trainSet, devSet, settings, rng);
+        else tagger.Fit(trainSet, settings, rng, devSet, new ProgressLines(stdout).Report, e => stdout.WriteLine(e.ToString()));
+        var trainingTime = clock.Elapsed;
+        long tokens = trainSet.Sum(s => (long)s.Length) * settings.Epochs;
+        stdout.WriteLine($"trained in {trainingTime.TotalSeconds:F1} s ({tokens / trainingTime.TotalSeconds:N0} tokens/s over {settings.Epochs} epochs, validation included)");
+
+        var result = tagger.Evaluate(testSet);
+        stdout.WriteLine($"test masked accuracy: {result.MaskedAccuracy:F4}");
+        stdout.WriteLine($"test all-O baseline: {result.AllOBaseline:F4}");
+        if (result.Entities is { } entities)
+        {
+            stdout.WriteLine($"test entity F1: {entities.Overall.F1:F4}");
+            stdout.WriteLine("test entities by type (an entity counts only when its type and both boundaries match):");
+            Consoles.For(stdout).Write(EntityTable(entities));
+        }
+        else stdout.WriteLine("test entity F1: n/a (the tags are not BIO entity tags)");
+
+        if (request.Save is { } path)
+        {
+            try
+            {
+                tagger.Save(path, new System.Text.Json.Nodes.JsonObject
+                {
+                    ["command"] = "workbook ner train " + (request.Gmb is not null ? "--gmb" : "--train/--dev/--test") + $" --model {request.Model}",
+                    ["epochs"] = settings.Epochs, ["batch"] = settings.BatchSize, ["learningRate"] = settings.LearningRate,
+                    ["wordDropout"] = settings.WordDropout, ["seed"] = request.Seed,
+                    ["testMaskedAccuracy"] = Math.Round(result.MaskedAccuracy, 4),
+                });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: {path}: cannot write the model ({e.Message})");
+                return 2;
+            }
+            stdout.WriteLine($"saved: {path}");
+        }
+        return 0;
+    }
+
+    /// <summary>Tags each text with a saved model; 0 on success, 2 for a missing or invalid model file.</summary>
+    public static int Predict(string modelPath, IReadOnlyList<string> texts, TextWriter stdout, TextWriter stderr)
+    {
+        if (!File.Exists(modelPath))
+        {
+            stderr.WriteLine($"error: {modelPath}: no such file");
+            return 2;
+        }
+        SequenceTagger<float> tagger;
+        try
+        {
+            tagger = SequenceTagger<float>.Load(modelPath);
+        }
+        catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {(e is ModelFileException ? e.Message : $"{modelPath}: {e.Message}")}");
+            return 2;
+        }
+        foreach (var text in texts)
+        {
+            var tagged = tagger.Predict(text);
+            stdout.WriteLine(tagged.ToString());
+        }
+        return 0;
+    }
+
+    private static string? Check(NerTrainRequest r)
+    {
+        bool split = r.Train is not null || r.Dev is not null || r.Test is not null;
+        if (r.Gmb is not null && split) return "give either --gmb FILE or --train, --dev and --test, not both";
+        if (r.Gmb is null && !split) return "give --gmb FILE, or --train, --dev and --test";
+        if (split && (r.Train is null || r.Dev is null || r.Test is null))
+            return $"--train, --dev and --test go together; missing {string.Join(", ", new[] { ("--train", r.Train), ("--dev", r.Dev), ("--test", r.Test) }.Where(x => x.Item2 is null).Select(x => x.Item1))}";
+        return null;
+    }
+
+    private static (IReadOnlyList<TaggedSentence> Train, IReadOnlyList<TaggedSentence> Dev, IReadOnlyList<TaggedSentence> Test)? LoadCorpus(
+        NerTrainRequest r, TextWriter stderr)
+    {
+        var files = r.Gmb is not null ? [r.Gmb] : new[] { r.Train!, r.Dev!, r.Test! };
+        foreach (var file in files)
+            if (!File.Exists(file))
+            {
+                stderr.WriteLine($"error: {file}: no such file");
+                return null;
+            }
+        try
+        {
+            if (r.Gmb is not null) return GmbCsvReader.ReadCourseSplit(r.Gmb);
+            var sets = files.Select(f => Read(f, r.Format)).ToArray();
+            foreach (var (set, file) in sets.Zip(files))
+                if (set.Count == 0)
+                {
+                    stderr.WriteLine($"error: {file}: no sentences");
+                    return null;
+                }
+            return (sets[0], sets[1], sets[2]);
+        }
+        catch (DataFormatException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<TaggedSentence> Read(string path, string format) => format switch
+    {
+        "gmb" => GmbCsvReader.Read(path, dropLastSentence: false).Select(s => s.Entities).ToArray(),
+        "conllu" => ConlluReader.Read(path), // universal part-of-speech tags: the same tagger, no entity scores
+        _ => ConllReader.Read(path),
+    };
+
+    private static void FitWithProgressBars(SequenceTagger<float> tagger, IReadOnlyList<TaggedSentence> train,
+        IReadOnlyList<TaggedSentence> dev, TaggerTraining settings, Random rng)
+    {
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? task = null;
+                double lossSum = 0;
+                tagger.Fit(train, settings, rng, dev,
+                    p =>
+                    {
+                        if (p.Batch == 1)
+                        {
+                            task = context.AddTask($"epoch {p.Epoch}/{settings.Epochs}", maxValue: p.Batches);
+                            lossSum = 0;
+                        }
+                        lossSum += p.Loss;
+                        task!.Value = p.Batch;
+                        task.Description = $"epoch {p.Epoch}/{settings.Epochs}  loss {lossSum / p.Batch:F4}  {p.TokensPerSecond ?? 0:N0} tokens/s";
+                    },
+                    e => task!.Description = Markup.Escape(e.ToString()));
+            });
+    }
+
+    private static Table EntityTable(EntityScores scores)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("type");
+        foreach (var column in new[] { "precision", "recall", "F1", "support" }) table.AddColumn(new TableColumn(column).RightAligned());
+        void Row(string name, EntityCounts c) =>
+            table.AddRow(Markup.Escape(name), $"{c.Precision:F4}", $"{c.Recall:F4}", $"{c.F1:F4}", $"{c.Gold:N0}");
+        foreach (var (type, counts) in scores.PerType) Row(type, counts);
+        Row("overall", scores.Overall);
+        return table;
+    }
+
+    /// <summary>Plain progress lines for logs: every tenth of an epoch (none for epochs of fewer than 10 batches).</summary>
+    private sealed class ProgressLines(TextWriter writer)
+    {
+        private double _lossSum;
+
+        public void Report(TrainingProgress p)
+        {
+            if (p.Batch == 1) _lossSum = 0;
+            _lossSum += p.Loss;
+            int step = p.Batches / 10;
+            if (step == 0 || p.Batch % step != 0 || p.Batch == p.Batches) return;
+            writer.WriteLine($"epoch {p.Epoch}: {100.0 * p.Batch / p.Batches,3:F0}% ({p.Batch}/{p.Batches} batches), loss {_lossSum / p.Batch:F4}, {p.TokensPerSecond ?? 0:N0} tokens/s");
+        }
+    }
+
+    private static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+
+    private static string Describe(IReadOnlyList<TaggedSentence> set) => $"{set.Count:N0} sentences ({set.Sum(s => s.Length):N0} tokens)";
+
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string OptionName(string? parameter) => parameter switch
+    {
+        "EmbeddingSize" => "embedding",
+        "HiddenSize" => "hidden",
+        "Layers" => "layers",
+        "Dropout" => "dropout",
+        "WordDropout" => "word-dropout",
+        "Epochs" => "epochs",
+        "BatchSize" => "batch",
+        "LearningRate" => "lr",
+        _ => parameter ?? "?",
+    };
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Split(" (Parameter")[0].Trim();
+}
+
+/// <summary>What <c>workbook ner train</c> was asked to do; null sizes and settings take the model's defaults.</summary>
+internal sealed record NerTrainRequest(string? Gmb, string? Train, string? Dev, string? Test, string Format = "conll",
+    string Model = "lstm", int? Embedding = null, int? Hidden = null, int? Layers = null, double? Dropout = null,
+    double? WordDropout = null, int? Epochs = null, int? Batch = null, double? LearningRate = null, int Seed = 0, string? Save = null);

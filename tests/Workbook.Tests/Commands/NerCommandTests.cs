@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Workbook.Commands;
+
+namespace Workbook.Tests.Commands;
+
+public class NerCommandTests : IDisposable
+{
+    private readonly Fixtures _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private static string Sample(string name) => Path.Combine(Fixtures.RepoRoot, "data", "ner", name);
+
+    private static (int Code, string Stdout, string Stderr) Train(NerTrainRequest request)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = NerCommand.Train(request, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString().Trim());
+    }
+
+    private static (int Code, string Stdout, string Stderr) Predict(string model, params string[] texts)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = NerCommand.Predict(model, texts, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString().Trim());
+    }
+
+    [Fact]
+    public void A_missing_corpus_file_is_named_with_exit_code_2()
+    {
+        string missing = Path.Combine(_f.Folder, "nope.csv");
+        var (code, stdout, stderr) = Train(new NerTrainRequest(missing, null, null, null));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {missing}: no such file", stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Malformed_data_is_named_by_file_and_line_with_exit_code_2()
+    {
+        string bad = _f.WriteText("bad.conll", "Anna B-per\nBerg I-per\n\nOslo X-geo\n");
+        var (code, _, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), bad, Sample("test.conll")));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {bad}, line 4: tag \"X-geo\" is not a BIO tag (O, B-type or I-type)", stderr);
+        Assert.Single(stderr.Split('\n'));
+    }
+
+    [Fact]
+    public void A_malformed_gmb_row_is_named_by_file_and_line()
+    {
+        string bad = _f.WriteText("gmb.csv", "Sentence #,Word,POS,Tag\nSentence: 1,Anna,NNP,B-per\n,Berg,NNP\n");
+        var (code, _, stderr) = Train(new NerTrainRequest(bad, null, null, null));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {bad}, line 3: expected 4 fields (Sentence #, Word, POS, Tag), found 3", stderr);
+    }
+
+    [Theory]
+    [InlineData(true, false, "error: give either --gmb FILE or --train, --dev and --test, not both")]
+    [InlineData(false, false, "error: give --gmb FILE, or --train, --dev and --test")]
+    [InlineData(false, true, "error: --train, --dev and --test go together; missing --dev, --test")]
+    public void Inconsistent_corpus_options_are_refused_with_exit_code_2(bool gmb, bool trainOnly, string message)
+    {
+        var request = new NerTrainRequest(gmb ? "x.csv" : null, gmb || trainOnly ? Sample("train.conll") : null, null, null);
+        var (code, _, stderr) = Train(request);
+        Assert.Equal(2, code);
+        Assert.Equal(message, stderr);
+    }
+
+    [Fact]
+    public void A_bad_setting_is_refused_with_exit_code_2()
+    {
+        var (code, _, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"), Dropout: 1.5));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --dropout 1.5: ", stderr);
+    }
+
+    [Fact]
+    public void Training_on_the_sample_prints_the_result_lines_and_the_saved_model_predicts()
+    {
+        string model = Path.Combine(_f.Folder, "ner.model");
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Epochs: 2, Batch: 16, Save: model));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        var lines = stdout.ReplaceLineEndings("\n").Split('\n');
+        Assert.Matches(@"^epoch 1/2: loss \d+\.\d{4}, [\d,]+ tokens/s, \d+\.\d s, validation accuracy 0\.\d{4}$", lines.First(l => l.StartsWith("epoch 1/2")));
+        int at = Array.FindIndex(lines, l => l.StartsWith("test masked accuracy"));
+        Assert.Matches(@"^test masked accuracy: [01]\.\d{4}$", lines[at]);
+        Assert.Matches(@"^test all-O baseline: 0\.8171$", lines[at + 1]); // 764 of the 935 test tokens are O
+        Assert.Matches(@"^test entity F1: [01]\.\d{4}$", lines[at + 2]);
+        foreach (var type in new[] { "art", "eve", "geo", "gpe", "nat", "org", "per", "tim", "overall" })
+            Assert.Contains(lines.Skip(at + 3), l => Regex.IsMatch(l, $@"^│ {type,-7} │ +[01]\.\d{{4}} │ +[01]\.\d{{4}} │ +[01]\.\d{{4}} │ +[\d,]+ │$"));
+        Assert.Equal($"saved: {model}", lines.Last(l => l.Length > 0));
+
+        var (predictCode, tagged, predictErrors) = Predict(model, "President Amara Okafor visited Abuja on Tuesday.");
+        Assert.Equal(0, predictCode);
+        Assert.Equal("", predictErrors);
+        var output = tagged.ReplaceLineEndings("\n").Split('\n');
+        Assert.Matches(@"^President(/\S+)? Amara(/\S+)? Okafor(/\S+)? visited(/\S+)? Abuja(/\S+)? on(/\S+)? Tuesday(/\S+)? \.(/\S+)?$", output[0]);
+        Assert.StartsWith("entities: ", output[1]);
+    }
+
+    [Fact]
+    public void A_conllu_corpus_trains_a_part_of_speech_tagger_without_entity_scores()
+    {
+        string conllu = _f.WriteText("tiny.conllu", """
+            # text = Anna sleeps.
+            1	Anna	Anna	PROPN	NNP	_	2	nsubj	_	_
+            2	sleeps	sleep	VERB	VBZ	_	0	root	_	SpaceAfter=No
+            3	.	.	PUNCT	.	_	2	punct	_	_
+
+            1	The	the	DET	DT	_	2	det	_	_
+            2	cat	cat	NOUN	NN	_	3	nsubj	_	_
+            3	sleeps	sleep	VERB	VBZ	_	0	root	_	_
+
+            """);
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, conllu, conllu, conllu, Format: "conllu", Epochs: 1));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        Assert.Matches(new Regex(@"^test masked accuracy: [01]\.\d{4}$", RegexOptions.Multiline), stdout);
+        Assert.Contains("test entity F1: n/a (the tags are not BIO entity tags)", stdout);
+    }
+
+    [Fact]
+    public void Predicting_with_a_missing_or_broken_model_file_exits_with_code_2()
+    {
+        string missing = Path.Combine(_f.Folder, "none.model");
+        Assert.Equal((2, "", $"error: {missing}: no such file"), Predict(missing, "text"));
+        string broken = _f.WriteText("broken.model", "not a model");
+        Assert.Equal((2, "", $"error: {broken}: not a SequenceModels model file (it does not start with \"SEQMODEL\")."), Predict(broken, "text"));
+    }
+}
