@@ -7,6 +7,7 @@ var root = new RootCommand("CourseNotebooks workbook: run and grade notebooks he
 foreach (var command in new[]
 {
     RunCommand.Create(),
+    CharLmCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
