@@ -60,12 +60,12 @@ internal static class CharLmCommand
     private static Command CreateSample()
     {
         var model = new Option<string>("--model") { Description = "A model saved by charlm train --save.", Required = true };
-        var prime = new Option<string>("--prime") { Description = "Text to continue (default: a line break).", DefaultValueFactory = _ => "\n" };
+        var prime = new Option<string?>("--prime") { Description = "Text to continue (default: start after a line break, or at EOS when the model has no line breaks)." };
         var length = new Option<int>("--length") { Description = "Characters to generate.", DefaultValueFactory = _ => 500 };
         var temperature = new Option<double>("--temperature") { Description = "τ: 1 samples the model's distribution, lower is more conservative, 0 is greedy.", DefaultValueFactory = _ => 0.8 };
         var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
         var command = new Command("sample", "Generate text from a saved character-level model.") { model, prime, length, temperature, seed };
-        command.SetAction(parse => Sample(new CharLmSampleRequest(parse.GetValue(model)!, parse.GetValue(prime) ?? "",
+        command.SetAction(parse => Sample(new CharLmSampleRequest(parse.GetValue(model)!, parse.GetValue(prime),
             parse.GetValue(length), parse.GetValue(temperature), parse.GetValue(seed)), Console.Out, Console.Error));
         return command;
     }
@@ -135,9 +135,9 @@ internal static class CharLmCommand
         }
         if (r.SampleLength > 0)
         {
-            string prime = vocabulary.Contains('\n') ? "\n" : "";
+            string prime = DefaultPrime(vocabulary);
             stdout.WriteLine(Invariant($"sample (temperature {r.Temperature}, seed {r.Seed}):"));
-            stdout.WriteLine(prime.TrimStart('\n') + model.Sample(prime, r.SampleLength, r.Temperature, new Random(r.Seed)));
+            stdout.WriteLine(model.Sample(prime, r.SampleLength, r.Temperature, new Random(r.Seed)));
         }
         return 0;
     }
@@ -161,9 +161,16 @@ internal static class CharLmCommand
         {
             return Fail(stderr, $"{r.ModelPath}: cannot read the file ({e.Message})");
         }
-        stdout.WriteLine(r.Prime + model.Sample(r.Prime, r.Length, r.Temperature, new Random(r.Seed)));
+        string prime = r.Prime ?? DefaultPrime(model.Vocabulary);
+        stdout.WriteLine(r.Prime + model.Sample(prime, r.Length, r.Temperature, new Random(r.Seed)));
         return 0;
     }
+
+    /// <summary>
+    /// Where a sample starts without a prime: after a line break when the text had line breaks (a continuous text
+    /// such as a play), otherwise at EOS, the start of a new item (a corpus encoded line by line).
+    /// </summary>
+    private static string DefaultPrime(CharVocabulary vocabulary) => vocabulary.Contains('\n') ? "\n" : "";
 
     private static string? Check(CharLmTrainRequest r)
     {
@@ -178,6 +185,9 @@ internal static class CharLmCommand
         if (!(r.LearningRate > 0)) return "--lr must be positive.";
         if (r.SampleLength < 0) return "--sample must be at least 0.";
         if (!(r.Temperature >= 0) || double.IsInfinity(r.Temperature)) return "--temperature must be a finite number ≥ 0.";
+        // Found out before training, not after.
+        if (r.SavePath is { } save && Path.GetDirectoryName(Path.GetFullPath(save)) is { } folder && !Directory.Exists(folder))
+            return $"{save}: the folder {folder} does not exist.";
         return null;
     }
 
@@ -225,4 +235,4 @@ internal sealed record CharLmTrainRequest(string TextPath, RecurrentCell Cell, i
     double? Minutes, int Sequence, int Batch, double LearningRate, int Seed, string? SavePath, int SampleLength, double Temperature);
 
 /// <summary>What <c>workbook charlm sample</c> was asked to do.</summary>
-internal sealed record CharLmSampleRequest(string ModelPath, string Prime, int Length, double Temperature, int Seed);
+internal sealed record CharLmSampleRequest(string ModelPath, string? Prime, int Length, double Temperature, int Seed);

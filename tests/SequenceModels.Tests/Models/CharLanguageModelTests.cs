@@ -89,7 +89,7 @@ public class CharLanguageModelTests(ITestOutputHelper output)
         double before = model.Evaluate(ids, streams: 4, steps: 20).Perplexity;
 
         var result = CharLanguageModelTraining.Train(model, ids, new CharTrainingOptions(BatchSize: 8, SequenceLength: 16,
-            LearningRate: 1e-2, MaxSteps: 150), new Random(6));
+            LearningRate: 2e-2, MaxSteps: 60), new Random(6));
 
         double after = model.Evaluate(ids, streams: 4, steps: 20).Perplexity;
         output.WriteLine($"perplexity {before:F3} → {after:F4} after {result.Steps} steps ({result.Elapsed.TotalSeconds:F2} s)");

@@ -88,6 +88,16 @@ public class CharLmCommandTests : IDisposable
     }
 
     [Fact]
+    public void Saving_into_a_missing_folder_is_rejected_before_training()
+    {
+        string save = Path.Combine(_f.Folder, "no-such-folder", "model.seqmodel");
+        var (code, stdout, stderr) = Train(Tiny("whatever.txt") with { SavePath = save });
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: {save}: the folder {Path.GetDirectoryName(save)} does not exist.{Environment.NewLine}", stderr);
+    }
+
+    [Fact]
     public void Bad_sizes_are_rejected_before_reading_the_file()
     {
         var (code, _, stderr) = Train(Tiny("whatever.txt") with { Batch = 0 });
