@@ -1,4 +1,6 @@
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
+using MathNet.Numerics.LinearAlgebra;
 using SequenceModels.Text;
 
 namespace SequenceModels;
@@ -19,16 +21,21 @@ public enum RecurrentCell
 /// <param name="Layers">L, the number of stacked recurrent layers.</param>
 /// <param name="HiddenSize">n_h of every recurrent layer.</param>
 /// <param name="EmbeddingSize">n_e, the length of each character's vector.</param>
+/// <param name="Dropout">p in [0, 1): during training, each number of the recurrent stack's input (the character
+/// vectors) and output is set to zero with probability p and the rest scaled by 1/(1 − p) (inverted dropout on the
+/// non-recurrent connections, Zaremba, Sutskever and Vinyals 2014). It fights overfitting of a small corpus;
+/// evaluation and sampling use every unit.</param>
 public sealed record CharLanguageModelOptions(RecurrentCell Cell = RecurrentCell.Lstm, int Layers = 1, int HiddenSize = 512,
-    int EmbeddingSize = 64)
+    int EmbeddingSize = 64, double Dropout = 0)
 {
-    /// <summary>Throws unless every size is positive.</summary>
+    /// <summary>Throws unless every size is positive and the dropout in [0, 1).</summary>
     public CharLanguageModelOptions Validate()
     {
         if (!Enum.IsDefined(Cell)) throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "Unknown cell.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize);
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Must be in [0, 1).");
         return this;
     }
 }
@@ -49,7 +56,9 @@ public sealed record CharLanguageModelOptions(RecurrentCell Cell = RecurrentCell
 /// </summary>
 public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, IFloatingPointIeee754<T>
 {
-    private SequenceBatch<T>? _dLogits; // what Loss keeps for Backward
+    // What Loss keeps for Backward: the loss gradient and the dropout masks (null without dropout).
+    private SequenceBatch<T>? _dLogits;
+    private T[]? _inputMask, _outputMask;
 
     /// <summary>A freshly initialised model over <paramref name="vocabulary"/>.</summary>
     /// <param name="vocabulary">The characters; V = vocabulary.Count is the size of the softmax.</param>
@@ -112,10 +121,21 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
     /// <see cref="Backward"/>. Returns the loss (nats per character) and the final state, which is the initial
     /// state of the batch that continues these streams.
     /// </summary>
-    public (double Loss, RecurrentState<T> Final) Loss(TokenBatch inputs, TokenBatch targets, RecurrentState<T>? initial = null)
+    /// <param name="inputs">Steps × m ids.</param>
+    /// <param name="targets">Steps × m ids, the character after each input.</param>
+    /// <param name="initial">The state to start from (StateSize × m), or null for zeros.</param>
+    /// <param name="dropout">The generator of the dropout masks while training (when
+    /// <see cref="CharLanguageModelOptions.Dropout"/> &gt; 0); null applies no dropout.</param>
+    public (double Loss, RecurrentState<T> Final) Loss(TokenBatch inputs, TokenBatch targets, RecurrentState<T>? initial = null,
+        Random? dropout = null)
     {
-        var (logits, final) = Forward(inputs, initial);
-        (double loss, _dLogits) = Losses.LogSoftmaxNll(logits, targets);
+        ArgumentNullException.ThrowIfNull(inputs);
+        double p = dropout is null ? 0 : Options.Dropout;
+        var e = Embedding.Forward(inputs);
+        _inputMask = p > 0 ? Dropout(e.Data, p, dropout!) : null;
+        var (a, final) = Recurrent.Forward(e, initial);
+        _outputMask = p > 0 ? Dropout(a.Data, p, dropout!) : null;
+        (double loss, _dLogits) = Losses.LogSoftmaxNll(Output.Forward(a), targets);
         return (loss, final);
     }
 
@@ -128,8 +148,24 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
     {
         var dLogits = _dLogits ?? throw new InvalidOperationException("Backward needs a Loss first.");
         var da = Output.Backward(dLogits);
+        if (_outputMask is not null) TensorPrimitives.Multiply(Tensor.Data(da.Data), _outputMask, Tensor.Data(da.Data));
         var (de, _) = Recurrent.Backward(da);
+        if (_inputMask is not null) TensorPrimitives.Multiply(Tensor.Data(de.Data), _inputMask, Tensor.Data(de.Data));
         Embedding.Backward(de);
+    }
+
+    /// <summary>
+    /// Inverted dropout in place: each entry is kept with probability 1 − p and scaled by 1/(1 − p), so its expected
+    /// value is unchanged, or set to zero. Returns the mask (0 or 1/(1 − p)), which also scales the gradient.
+    /// </summary>
+    private static T[] Dropout(Matrix<T> x, double p, Random rng)
+    {
+        var data = Tensor.Data(x);
+        var mask = new T[data.Length];
+        var keep = T.CreateChecked(1 / (1 - p));
+        for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? T.Zero : keep;
+        TensorPrimitives.Multiply(data, mask, data);
+        return mask;
     }
 
     /// <summary>
@@ -220,6 +256,7 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
             ["layers"] = Options.Layers,
             ["hidden"] = Options.HiddenSize,
             ["embedding"] = Options.EmbeddingSize,
+            ["dropout"] = Options.Dropout,
         };
         var metadata = new JsonObject { ["vocabulary"] = Vocabulary.ToJson() };
         if (notes is not null) metadata["notes"] = notes.DeepClone();
@@ -253,7 +290,7 @@ public static class CharLanguageModel
             options = new CharLanguageModelOptions(
                 Enum.TryParse<RecurrentCell>(cell, ignoreCase: true, out var c) ? c : throw new FormatException($"unknown cell \"{cell}\""),
                 Required(h, "layers").GetValue<int>(), Required(h, "hidden").GetValue<int>(),
-                Required(h, "embedding").GetValue<int>()).Validate();
+                Required(h, "embedding").GetValue<int>(), h["dropout"]?.GetValue<double>() ?? 0).Validate();
             vocabulary = CharVocabulary.FromJson(header.Metadata?["vocabulary"]);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)

@@ -74,7 +74,7 @@ public sealed record CharTrainingResult(int Steps, long Characters, TimeSpan Ela
 /// 2013) and Adam updates the weights, its learning rate following
 /// <see cref="LearningRateSchedule.WarmupCosine"/>;</item>
 /// <item>every later pass starts at a random offset in 0..T−1 (from the <see cref="Random"/> given), so batch
-/// boundaries fall in new places.</item>
+/// boundaries fall in new places; the same generator draws the dropout masks, if the model has dropout.</item>
 /// </list>
 /// </summary>
 public static class CharLanguageModelTraining
@@ -83,7 +83,7 @@ public static class CharLanguageModelTraining
     /// <param name="model">The model; its weights are updated in place.</param>
     /// <param name="ids">The training text's ids.</param>
     /// <param name="options">Batch layout, optimiser and limits.</param>
-    /// <param name="rng">The seeded generator for the offsets of later passes.</param>
+    /// <param name="rng">The seeded generator for the offsets of later passes and the dropout masks.</param>
     /// <param name="progress">Called after every update.</param>
     /// <param name="cancel">Stops training early (the result covers the updates made).</param>
     /// <exception cref="NonFiniteGradientException">A gradient became NaN or infinite; that update was not applied.</exception>
@@ -122,7 +122,7 @@ public static class CharLanguageModelTraining
 
                 var (inputs, targets) = layout.Batch(k);
                 model.ZeroGrad();
-                (double loss, var final) = model.Loss(inputs, targets, state);
+                (double loss, var final) = model.Loss(inputs, targets, state, dropout: rng);
                 model.Backward();
                 double norm = GradientClipping.ClipByGlobalNorm(model.Parameters, options.ClipNorm);
                 optimizer.Step(model.Parameters);

@@ -15,7 +15,7 @@ internal static class CharLmCommand
 {
     /// <summary>The defaults, measured on tinyshakespeare to reach validation perplexity ≤ 4 within 15 minutes.</summary>
     public static readonly CharLmTrainRequest Defaults = new("", RecurrentCell.Lstm, Layers: 1, Hidden: 512, Embedding: 64,
-        Steps: null, Minutes: 14, Sequence: 100, Batch: 64, LearningRate: 2e-3, Seed: 42, SavePath: null, SampleLength: 300,
+        Dropout: 0, Steps: null, Minutes: 14, Sequence: 100, Batch: 64, LearningRate: 2e-3, Seed: 42, SavePath: null, SampleLength: 300,
         Temperature: 0.8);
 
     public static Command Create()
@@ -36,6 +36,7 @@ internal static class CharLmCommand
         var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers.", DefaultValueFactory = _ => d.Layers };
         var hidden = new Option<int>("--hidden") { Description = "Hidden size n_h of each layer.", DefaultValueFactory = _ => d.Hidden };
         var embedding = new Option<int>("--embedding") { Description = "Character vector size n_e.", DefaultValueFactory = _ => d.Embedding };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout on the recurrent layers' input and output while training (0 for none).", DefaultValueFactory = _ => d.Dropout };
         var steps = new Option<int?>("--steps") { Description = "Train for this many updates (instead of --minutes)." };
         var minutes = new Option<double?>("--minutes") { Description = $"Train for this many minutes (default {d.Minutes} when --steps is not given)." };
         var seq = new Option<int>("--seq") { Description = "Characters per stream per batch (the BPTT truncation length).", DefaultValueFactory = _ => d.Sequence };
@@ -47,11 +48,11 @@ internal static class CharLmCommand
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => d.Temperature };
         var command = new Command("train", "Train on a text file and print the validation perplexity and a sample.")
         {
-            text, cell, layers, hidden, embedding, steps, minutes, seq, batch, lr, seed, save, sample, temperature,
+            text, cell, layers, hidden, embedding, dropout, steps, minutes, seq, batch, lr, seed, save, sample, temperature,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Train(new CharLmTrainRequest(parse.GetValue(text)!,
             Enum.Parse<RecurrentCell>(parse.GetValue(cell)!, ignoreCase: true), parse.GetValue(layers), parse.GetValue(hidden),
-            parse.GetValue(embedding), parse.GetValue(steps), parse.GetValue(minutes) ?? (parse.GetValue(steps) is null ? d.Minutes : null),
+            parse.GetValue(embedding), parse.GetValue(dropout), parse.GetValue(steps), parse.GetValue(minutes) ?? (parse.GetValue(steps) is null ? d.Minutes : null),
             parse.GetValue(seq), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(save),
             parse.GetValue(sample), parse.GetValue(temperature)), Console.Out, Console.Error, cancel)));
         return command;
@@ -87,11 +88,11 @@ internal static class CharLmCommand
             return Fail(stderr, $"{r.TextPath}: the validation part (the last 10%) has {validationIds.Length} characters, too few to score.");
 
         var rng = new Random(r.Seed);
-        var model = new CharLanguageModel<float>(vocabulary, new CharLanguageModelOptions(r.Cell, r.Layers, r.Hidden, r.Embedding), rng);
+        var model = new CharLanguageModel<float>(vocabulary, new CharLanguageModelOptions(r.Cell, r.Layers, r.Hidden, r.Embedding, r.Dropout), rng);
         var options = new CharTrainingOptions(r.Batch, r.Sequence, r.LearningRate, MaxSteps: r.Steps,
             TimeLimit: r.Minutes is double min ? TimeSpan.FromMinutes(min) : null);
         int unknown = validationIds.Count(id => id == CharVocabulary.UnkId);
-        stdout.WriteLine(Invariant($"model: {Name(r.Cell)}, {r.Layers} × {r.Hidden} hidden, embedding {r.Embedding}, {model.ParameterCount():N0} parameters (float)"));
+        stdout.WriteLine(Invariant($"model: {Name(r.Cell)}, {r.Layers} × {r.Hidden} hidden, embedding {r.Embedding}, dropout {r.Dropout}, {model.ParameterCount():N0} parameters (float)"));
         stdout.WriteLine(Invariant($"text: {r.TextPath}, {train.Length:N0} training and {validation.Length:N0} validation characters; vocabulary {vocabulary.Count} ({vocabulary.Characters.Count} characters + EOS, UNK)") +
                          (unknown > 0 ? Invariant($"; {unknown} validation characters are UNK") : ""));
         stdout.WriteLine(Invariant($"training: batch {r.Batch} streams × {r.Sequence} steps, Adam lr {r.LearningRate} with warm-up and cosine decay, clip norm {options.ClipNorm}, ") +
@@ -177,6 +178,7 @@ internal static class CharLmCommand
         if (r.Layers < 1) return "--layers must be at least 1.";
         if (r.Hidden < 1) return "--hidden must be at least 1.";
         if (r.Embedding < 1) return "--embedding must be at least 1.";
+        if (!(r.Dropout >= 0 && r.Dropout < 1)) return "--dropout must be at least 0 and less than 1.";
         if (r.Steps is < 1) return "--steps must be at least 1.";
         if (r.Minutes is double m && !(m > 0)) return "--minutes must be positive.";
         if (r.Steps is null && r.Minutes is null) return "give --steps or --minutes.";
@@ -231,7 +233,7 @@ internal static class CharLmCommand
 }
 
 /// <summary>What <c>workbook charlm train</c> was asked to do.</summary>
-internal sealed record CharLmTrainRequest(string TextPath, RecurrentCell Cell, int Layers, int Hidden, int Embedding, int? Steps,
+internal sealed record CharLmTrainRequest(string TextPath, RecurrentCell Cell, int Layers, int Hidden, int Embedding, double Dropout, int? Steps,
     double? Minutes, int Sequence, int Batch, double LearningRate, int Seed, string? SavePath, int SampleLength, double Temperature);
 
 /// <summary>What <c>workbook charlm sample</c> was asked to do.</summary>

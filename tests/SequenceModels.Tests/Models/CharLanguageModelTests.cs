@@ -11,23 +11,42 @@ public class CharLanguageModelTests(ITestOutputHelper output)
 
     public static IEnumerable<object[]> Cells => Enum.GetValues<RecurrentCell>().Select(c => new object[] { c });
 
+    public static IEnumerable<object[]> CellsAndDropout =>
+        Enum.GetValues<RecurrentCell>().SelectMany(c => new[] { new object[] { c, 0.0 }, [c, 0.25] });
+
     [Theory]
-    [MemberData(nameof(Cells))]
-    public void The_whole_model_matches_finite_differences_with_a_carried_state(RecurrentCell cell)
+    [MemberData(nameof(CellsAndDropout))]
+    public void The_whole_model_matches_finite_differences_with_a_carried_state(RecurrentCell cell, double dropout)
     {
         var rng = new Random(3);
-        var model = new CharLanguageModel<double>(Hello, new CharLanguageModelOptions(cell, Layers: 2, HiddenSize: 4, EmbeddingSize: 3), rng);
+        var model = new CharLanguageModel<double>(Hello, new CharLanguageModelOptions(cell, Layers: 2, HiddenSize: 4, EmbeddingSize: 3, dropout), rng);
         foreach (var p in model.Parameters.Where(p => p.Value.ColumnCount == 1)) Init.Normal<double>(p.Value.RowCount, 1, 0.3, rng).CopyTo(p.Value);
         var streams = new TextStreams(Hello.Encode("hello world, hello low old herd"), streams: 2, steps: 4);
         // The state carried in from the previous batch is a constant of this batch's loss (truncated BPTT).
         var (x0, y0) = streams.Batch(0);
         var (_, carried) = model.Loss(x0, y0);
         var (x1, y1) = streams.Batch(1);
-        var report = GradientCheck.Run(model.Parameters, () => model.Loss(x1, y1, carried).Loss, model.Backward,
-            GradientCheck.FourthOrderEpsilon, order: 4);
+        // With dropout, every evaluation of the loss draws the same masks from a generator with the same seed.
+        var report = GradientCheck.Run(model.Parameters, () => model.Loss(x1, y1, carried, dropout > 0 ? new Random(4) : null).Loss,
+            model.Backward, GradientCheck.FourthOrderEpsilon, order: 4);
         output.WriteLine(report.ToString());
         Assert.True(report.Passed(1e-7), report.ToString());
         Assert.Equal(model.ParameterCount(), report.Parameters.Sum(p => p.Checked));
+    }
+
+    [Fact]
+    public void Dropout_acts_only_when_given_a_generator_and_repeats_with_its_seed()
+    {
+        var model = new CharLanguageModel<double>(Hello, new CharLanguageModelOptions(RecurrentCell.Lstm, 1, 20, 5, Dropout: 0.5),
+            new Random(16));
+        var (x, y) = new TextStreams(Hello.Encode("hello world, hello low old herd"), streams: 3, steps: 8).Batch(0);
+        // Without a generator (evaluation) there is no dropout: Loss equals the loss of Forward's logits.
+        var (logits, _) = model.Forward(x);
+        Assert.Equal(Losses.LogSoftmaxNll(logits, y).Loss, model.Loss(x, y).Loss, 14);
+        // With one, the loss changes from draw to draw, and the same seed repeats it.
+        double a = model.Loss(x, y, dropout: new Random(1)).Loss, b = model.Loss(x, y, dropout: new Random(1)).Loss;
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, model.Loss(x, y, dropout: new Random(2)).Loss);
     }
 
     [Fact]
@@ -145,7 +164,7 @@ public class CharLanguageModelTests(ITestOutputHelper output)
     [Fact]
     public void Save_and_load_give_the_same_weights_vocabulary_and_samples()
     {
-        var model = new CharLanguageModel<float>(Hello, new CharLanguageModelOptions(RecurrentCell.Lstm, 2, 6, 5), new Random(13));
+        var model = new CharLanguageModel<float>(Hello, new CharLanguageModelOptions(RecurrentCell.Lstm, 2, 6, 5, Dropout: 0.1), new Random(13));
         CharLanguageModelTraining.Train(model, Hello.Encode(string.Concat(Enumerable.Repeat("hello world ", 20))),
             new CharTrainingOptions(BatchSize: 4, SequenceLength: 10, LearningRate: 1e-2, MaxSteps: 10), new Random(14));
         string path = Path.Combine(Path.GetTempPath(), $"charlm-{Guid.NewGuid():N}.seqmodel");
