@@ -11,6 +11,7 @@ foreach (var command in new[]
     PosCommand.Create(),
     BenchCommand.Create(),
     NerCommand.Create(),
+    CharLmCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
