@@ -27,8 +27,38 @@ internal static class Timing
         return Median(perCall);
     }
 
-    // The training workloads (W1–W3) will add the script's time_steps here: 5 warm-up steps, runs of at least 50 steps
-    // and 2 s (at most 10 s), the median of 3 runs.
+    /// <summary>One timed run of <see cref="Steps"/>.</summary>
+    public readonly record struct Run(double SecondsPerStep, int Steps, double Elapsed);
+
+    /// <summary>The result of <see cref="Steps"/>: the median seconds per step and every run.</summary>
+    public sealed record StepTiming(double MedianSecondsPerStep, IReadOnlyList<Run> Runs);
+
+    /// <summary>
+    /// The script's <c>time_steps</c>: <paramref name="warmup"/> untimed steps, then <paramref name="repeats"/> runs,
+    /// each lasting until it has at least <paramref name="minSteps"/> steps and <paramref name="minTime"/> seconds (or
+    /// <paramref name="maxTime"/> seconds and 5 steps); the median seconds per step over the runs.
+    /// </summary>
+    public static StepTiming Steps(Func<double> step, int warmup = 5, int minSteps = 50, double minTime = 2.0,
+        double maxTime = 10.0, int repeats = 3)
+    {
+        for (int i = 0; i < warmup; i++) step();
+        var runs = new Run[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            int n = 0;
+            long start = Stopwatch.GetTimestamp();
+            double elapsed;
+            while (true)
+            {
+                step();
+                n++;
+                elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if ((n >= minSteps && elapsed >= minTime) || (elapsed >= maxTime && n >= 5)) break;
+            }
+            runs[r] = new Run(elapsed / n, n, elapsed);
+        }
+        return new StepTiming(Median(runs.Select(x => x.SecondsPerStep).ToArray()), runs);
+    }
 
     /// <summary>The median (the mean of the middle two for an even count), as Python's statistics.median.</summary>
     public static double Median(IReadOnlyList<double> values)
