@@ -13,9 +13,14 @@ namespace Workbook.Commands;
 /// </summary>
 internal static class CharLmCommand
 {
-    /// <summary>The defaults, measured on tinyshakespeare to reach validation perplexity ≤ 4 within 15 minutes.</summary>
+    /// <summary>
+    /// The defaults, the best measured on tinyshakespeare within 15 minutes on 2 cores: an LSTM of 512 units with
+    /// dropout 0.2 reached validation perplexity 4.32 (1.463 nats per character; 2,854 steps in 14 minutes on a quiet
+    /// machine). Without dropout it overfits: 4.54 (train loss 1.29, validation 1.51). A GRU of 512 units, 1,600
+    /// steps: 4.36; two LSTM layers of 256: 4.79.
+    /// </summary>
     public static readonly CharLmTrainRequest Defaults = new("", RecurrentCell.Lstm, Layers: 1, Hidden: 512, Embedding: 64,
-        Dropout: 0, Steps: null, Minutes: 14, Sequence: 100, Batch: 64, LearningRate: 2e-3, Seed: 42, SavePath: null, SampleLength: 300,
+        Dropout: 0.2, Steps: null, Minutes: 14, Sequence: 100, Batch: 64, LearningRate: 2e-3, Seed: 42, SavePath: null, SampleLength: 300,
         Temperature: 0.8);
 
     public static Command Create()
