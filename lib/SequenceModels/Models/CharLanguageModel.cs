@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using SequenceModels.Text;
@@ -132,9 +131,9 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
         ArgumentNullException.ThrowIfNull(inputs);
         double p = dropout is null ? 0 : Options.Dropout;
         var e = Embedding.Forward(inputs);
-        _inputMask = p > 0 ? Dropout(e.Data, p, dropout!) : null;
+        _inputMask = p > 0 ? Dropout.Apply(e.Data, p, dropout!) : null;
         var (a, final) = Recurrent.Forward(e, initial);
-        _outputMask = p > 0 ? Dropout(a.Data, p, dropout!) : null;
+        _outputMask = p > 0 ? Dropout.Apply(a.Data, p, dropout!) : null;
         (double loss, _dLogits) = Losses.LogSoftmaxNll(Output.Forward(a), targets);
         return (loss, final);
     }
@@ -148,24 +147,10 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
     {
         var dLogits = _dLogits ?? throw new InvalidOperationException("Backward needs a Loss first.");
         var da = Output.Backward(dLogits);
-        if (_outputMask is not null) TensorPrimitives.Multiply(Tensor.Data(da.Data), _outputMask, Tensor.Data(da.Data));
+        if (_outputMask is not null) Dropout.Backward(da.Data, _outputMask);
         var (de, _) = Recurrent.Backward(da);
-        if (_inputMask is not null) TensorPrimitives.Multiply(Tensor.Data(de.Data), _inputMask, Tensor.Data(de.Data));
+        if (_inputMask is not null) Dropout.Backward(de.Data, _inputMask);
         Embedding.Backward(de);
-    }
-
-    /// <summary>
-    /// Inverted dropout in place: each entry is kept with probability 1 − p and scaled by 1/(1 − p), so its expected
-    /// value is unchanged, or set to zero. Returns the mask (0 or 1/(1 − p)), which also scales the gradient.
-    /// </summary>
-    private static T[] Dropout(Matrix<T> x, double p, Random rng)
-    {
-        var data = Tensor.Data(x);
-        var mask = new T[data.Length];
-        var keep = T.CreateChecked(1 / (1 - p));
-        for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? T.Zero : keep;
-        TensorPrimitives.Multiply(data, mask, data);
-        return mask;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
     public const string ModelKind = "SequenceTagger";
 
     // What the last forward pass keeps for Backward.
-    private Matrix<T>? _embeddingMask, _outputMask; // dropout masks (null: no dropout in that pass)
+    private T[]? _embeddingMask, _outputMask; // dropout masks (null: no dropout in that pass)
     private SequenceBatch<T>? _dLogits;
 
     /// <summary>A new tagger with random weights.</summary>
@@ -86,11 +86,9 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
         ArgumentNullException.ThrowIfNull(words);
         bool drop = dropout is not null && Options.Dropout > 0;
         var e = Embedding.Forward(words);                                   // n_e × (T·m)
-        _embeddingMask = drop ? DropoutMask(e, dropout!) : null;
-        if (_embeddingMask is not null) e = e.With(e.Data.PointwiseMultiply(_embeddingMask));
+        _embeddingMask = drop ? Dropout.Apply(e.Data, Options.Dropout, dropout!) : null;
         var (a, _) = Recurrent.Forward(e);                                  // n_h × (T·m)
-        _outputMask = drop ? DropoutMask(a, dropout!) : null;
-        if (_outputMask is not null) a = a.With(a.Data.PointwiseMultiply(_outputMask));
+        _outputMask = drop ? Dropout.Apply(a.Data, Options.Dropout, dropout!) : null;
         _dLogits = null;
         return Output.Forward(a);                                           // K × (T·m)
     }
@@ -122,9 +120,9 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
     {
         var dz = _dLogits ?? throw new InvalidOperationException("Backward needs a Loss first.");
         var da = Output.Backward(dz);
-        if (_outputMask is not null) da = da.With(da.Data.PointwiseMultiply(_outputMask));
+        if (_outputMask is not null) Dropout.Backward(da.Data, _outputMask);
         var (de, _) = Recurrent.Backward(da);
-        if (_embeddingMask is not null) de = de.With(de.Data.PointwiseMultiply(_embeddingMask));
+        if (_embeddingMask is not null) Dropout.Backward(de.Data, _embeddingMask);
         Embedding.Backward(de);
     }
 
@@ -310,17 +308,6 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
             _ => new Lstm<T>(inputSize, options.HiddenSize, rng, reverse),
         };
         return options.Bidirectional ? new Bidirectional<T>(Make(false), Make(true)) : Make(false);
-    }
-
-    /// <summary>Inverted dropout: each entry is 0 with probability p and 1/(1 − p) otherwise, so the mean is kept.</summary>
-    private Matrix<T> DropoutMask(SequenceBatch<T> x, Random rng)
-    {
-        double p = Options.Dropout;
-        var keep = T.CreateChecked(1 / (1 - p));
-        var mask = Matrix<T>.Build.Dense(x.Features, x.Data.ColumnCount);
-        var data = Tensor.Data(mask);
-        for (int i = 0; i < data.Length; i++) data[i] = rng.NextDouble() < p ? T.Zero : keep;
-        return mask;
     }
 
     /// <summary>Word dropout: each real word seen only once in training becomes UNK with probability p.</summary>
