@@ -45,16 +45,25 @@ public static class GradientClipping
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNorm);
         double norm = GlobalNorm(parameters);
-        if (norm > maxNorm)
-        {
-            var scale = T.CreateChecked(maxNorm / norm);
-            foreach (var p in parameters)
-            {
-                var g = Tensor.Data(p.Grad);
-                TensorPrimitives.Multiply(g, scale, g);
-            }
-        }
+        ScaleToNorm(parameters, norm, maxNorm);
         return norm;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="ClipByGlobalNorm{T}"/>, for a caller that has just measured
+    /// <paramref name="norm"/> = <see cref="GlobalNorm{T}"/> of these gradients: scales them by maxNorm/norm when the
+    /// norm exceeds <paramref name="maxNorm"/>, so the norm is not computed twice.
+    /// </summary>
+    internal static void ScaleToNorm<T>(IReadOnlyList<Parameter<T>> parameters, double norm, double maxNorm)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (!(norm > maxNorm)) return;
+        var scale = T.CreateChecked(maxNorm / norm);
+        foreach (var p in parameters)
+        {
+            var g = Tensor.Data(p.Grad);
+            TensorPrimitives.Multiply(g, scale, g);
+        }
     }
 
     /// <summary>The global norm √(Σ g²) over every parameter's gradient, computed in double precision.</summary>

@@ -67,9 +67,11 @@ public sealed class Trainer<T> where T : struct, IFloatingPointIeee754<T>
                 var batch = batches[order[i]];
                 foreach (var p in _parameters) p.ZeroGrad();
                 double loss = step(batch);
-                norms.Add(GradientClipping.GlobalNorm(_parameters));
-                if (Options.ClipValue is double limit) GradientClipping.ClipByValue(_parameters, limit);
-                if (Options.ClipNorm is double maxNorm) GradientClipping.ClipByGlobalNorm(_parameters, maxNorm);
+                double norm = GradientClipping.GlobalNorm(_parameters); // recorded before any clipping
+                norms.Add(norm);
+                if (Options.ClipValue is double limit && GradientClipping.ClipByValue(_parameters, limit) > 0)
+                    norm = GradientClipping.GlobalNorm(_parameters); // clamping changed the gradient
+                if (Options.ClipNorm is double maxNorm) GradientClipping.ScaleToNorm(_parameters, norm, maxNorm);
                 _optimizer.Step(_parameters);
 
                 int count = countTokens?.Invoke(batch) ?? 1;

@@ -16,7 +16,7 @@ internal static class MatmulBench
 
     public static void Run(TextWriter output)
     {
-        output.WriteLine($"Gemm kernel {Gemm.Kernel}, {Environment.ProcessorCount} cores; MathNet provider: {LinearAlgebraControl.Provider}");
+        output.WriteLine($"MathNet provider: {LinearAlgebraControl.Provider}");
         var rng = new Random(0);
         var managed = ManagedLinearAlgebraProvider.Instance;
         foreach (var (m, k, n) in Shapes)
