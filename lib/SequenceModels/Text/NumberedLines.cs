@@ -12,18 +12,14 @@ internal static class NumberedLines
     public static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Reads a file's lines (split at '\n'; a '\r' before it is dropped). The whole file is decoded at once, which
-    /// is fast; when it fails, the failing byte's line and position are found by counting line breaks before it.
+    /// Reads a file's lines (split at '\n'; a '\r' before it is dropped), decompressing a gzip-compressed file. The
+    /// whole file is decoded at once, which is fast; when it fails, the failing byte's line and position are found by
+    /// counting line breaks before it.
     /// </summary>
     public static IEnumerable<(int Number, string Text)> Read(string path, Encoding strictEncoding)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, 0, $"cannot read the file ({e.Message})", e);
-        }
+        var bytes = DataFile.ReadAllBytes(path);
         int start = strictEncoding is UTF8Encoding && bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         string text;
         try

@@ -10,19 +10,10 @@ internal static class Utf8Lines
 {
     static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The lines of <paramref name="path"/> with their 1-based numbers, without line ends.</summary>
+    /// <summary>The lines of <paramref name="path"/> (gzip-compressed or not) with their 1-based numbers, without line ends.</summary>
     public static IEnumerable<(int Number, string Text)> Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, 0, e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message, e);
-        }
-        return Split(bytes, path);
+        return Split(DataFile.ReadAllBytes(path), path);
     }
 
     /// <summary>The lines of <paramref name="stream"/>; <paramref name="name"/> names it in error messages.</summary>

@@ -198,28 +198,19 @@ internal static class CharLmCommand
         return null;
     }
 
-    /// <summary>The file's text (strict UTF-8), or null with a one-line problem naming the file.</summary>
+    /// <summary>The file's text (strict UTF-8, gzip-compressed or not), or null with a one-line problem naming the file.</summary>
     private static string? ReadText(string path, out string? problem)
     {
         problem = null;
         try
         {
-            if (!File.Exists(path))
-            {
-                problem = $"{path}: file not found.";
-                return null;
-            }
-            string text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+            string text = DataFile.ReadAllText(path);
             if (text.Length < 20) problem = $"{path}: the file has {text.Length} characters; a language model needs a longer text.";
             return problem is null ? text : null;
         }
-        catch (DecoderFallbackException e)
+        catch (DataFormatException e)
         {
-            problem = $"{path}: not valid UTF-8 text ({e.Message})";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problem = $"{path}: cannot read the file ({e.Message})";
+            problem = e.Message;
         }
         return null;
     }

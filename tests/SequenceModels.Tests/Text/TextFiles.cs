@@ -20,33 +20,6 @@ internal static class TextFiles
         return null;
     }
 
-    /// <summary>
-    /// ner_dataset.csv if it exists: COURSENOTEBOOKS_DATA (the file itself, or the shared data folder holding
-    /// gmb/ner_dataset.csv), then ../shared/data next to the repository, then /work/shared/data. Null otherwise.
-    /// </summary>
-    public static string? GmbCorpus
-    {
-        get
-        {
-            string? env = Environment.GetEnvironmentVariable("COURSENOTEBOOKS_DATA");
-            string[] candidates =
-            [
-                .. env is null ? Array.Empty<string>() : [env, Path.Combine(env, "gmb", "ner_dataset.csv")],
-                .. FindRepoRoot() is { } root ? [Path.Combine(root, "..", "shared", "data", "gmb", "ner_dataset.csv")] : Array.Empty<string>(),
-                "/work/shared/data/gmb/ner_dataset.csv",
-            ];
-            return candidates.FirstOrDefault(File.Exists);
-        }
-    }
-}
-
-/// <summary>A fact that runs only where the real GMB corpus is available, and is skipped (not failed) elsewhere.</summary>
-public sealed class GmbCorpusFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the corpus is missing.</summary>
-    public GmbCorpusFactAttribute()
-    {
-        if (TextFiles.GmbCorpus is null)
-            Skip = "ner_dataset.csv not found (set COURSENOTEBOOKS_DATA to the file or to the shared data folder)";
-    }
+    /// <summary>A corpus shipped in the repository's data/ folder (compressed), e.g. <c>Corpus("gmb", "ner_dataset.csv.gz")</c>.</summary>
+    public static string Corpus(params string[] parts) => Path.Combine([RepoRoot, "data", .. parts]);
 }

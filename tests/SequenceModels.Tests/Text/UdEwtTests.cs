@@ -5,12 +5,12 @@ namespace SequenceModels.Tests.Text;
 public class UdEwtTests
 {
     static IReadOnlyList<TaggedSentence> Read(string split) =>
-        ConlluReader.Read(Path.Combine(UdEwtFactAttribute.Folder, $"en_ewt-ud-{split}.conllu"), ConlluColumn.Upos, ConlluReader.UposTags);
+        ConlluReader.Read(TextFiles.Corpus("ud-ewt", $"en_ewt-ud-{split}.conllu.gz"), ConlluColumn.Upos, ConlluReader.UposTags);
 
-    [UdEwtFact]
+    [Fact]
     public void Sentence_and_word_counts_match_the_data_readme()
     {
-        // ../shared/data/README.md: train 12,544 / 204,577; dev 2,001 / 25,147; test 2,077 / 25,094.
+        // data/README.md: train 12,544 / 204,577; dev 2,001 / 25,147; test 2,077 / 25,094.
         foreach (var (split, sentences, words) in new[] { ("train", 12_544, 204_577), ("dev", 2_001, 25_147), ("test", 2_077, 25_094) })
         {
             var data = Read(split);
@@ -19,16 +19,16 @@ public class UdEwtTests
         }
     }
 
-    [UdEwtFact]
+    [Fact]
     public void Xpos_column_reads_the_same_words()
     {
         var upos = Read("dev");
-        var xpos = ConlluReader.Read(Path.Combine(UdEwtFactAttribute.Folder, "en_ewt-ud-dev.conllu"), ConlluColumn.Xpos);
+        var xpos = ConlluReader.Read(TextFiles.Corpus("ud-ewt", "en_ewt-ud-dev.conllu.gz"), ConlluColumn.Xpos);
         Assert.Equal(upos.Sum(s => s.Length), xpos.Sum(s => s.Length));
         Assert.Contains("NNP", xpos.SelectMany(s => s.Tags));
     }
 
-    [UdEwtFact]
+    [Fact]
     public void Trigram_hmm_reaches_the_target_and_both_models_beat_the_baseline()
     {
         var (train, test) = (Read("train"), Read("test"));

@@ -36,7 +36,7 @@ public class CharLmCommandTests : IDisposable
         var (code, stdout, stderr) = Train(Tiny(path));
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal($"error: {path}: file not found.{Environment.NewLine}", stderr);
+        Assert.Equal($"error: {path}: file not found{Environment.NewLine}", stderr);
     }
 
     [Fact]
