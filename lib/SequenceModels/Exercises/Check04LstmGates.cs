@@ -9,6 +9,8 @@ public static partial class Check
     private const double Pin = 30;
 
     /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the four gates' weights.</summary>
+    [Reference(typeof(LstmCell), nameof(LstmCell.Forward))]
+    [Reference(typeof(Lstm<>), nameof(Lstm<double>.Forward))]
     [Exercise("04.lstm-cell-forward", "Exercise 4.1 — the LSTM cell forward")]
     public static CheckResult LstmCellForward(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, LstmWeights<double>, (Matrix<double> H, Matrix<double> C)> lstmCellForward)
@@ -57,6 +59,7 @@ public static partial class Check
     }
 
     /// <summary>Exercise 4.2: the LSTM over a sequence, carrying both h and c from step to step.</summary>
+    [Reference(typeof(Lstm<>), nameof(Lstm<double>.Forward))]
     [Exercise("04.lstm-forward", "Exercise 4.2 — the LSTM forward over a sequence")]
     public static CheckResult LstmForward(
         Func<Matrix<double>[], Matrix<double>, Matrix<double>, LstmWeights<double>, (Matrix<double>[] H, Matrix<double>[] C)> lstmForward)
@@ -113,6 +116,8 @@ public static partial class Check
     }
 
     /// <summary>Exercise 4.3: one LSTM step backward, every gradient of <see cref="LstmCellGradients{T}"/>.</summary>
+    [Reference(typeof(LstmCell), nameof(LstmCell.Backward))]
+    [Reference(typeof(Lstm<>), nameof(Lstm<double>.Backward))]
     [Exercise("04.lstm-cell-backward", "Exercise 4.3 — the LSTM cell backward")]
     public static CheckResult LstmCellBackward(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, LstmStep<double>, LstmWeights<double>, LstmCellGradients<double>> lstmCellBackward)

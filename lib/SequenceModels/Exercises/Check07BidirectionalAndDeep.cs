@@ -9,6 +9,7 @@ public static partial class Check
     /// run reads each sequence from its own last real step (per length, not from the padding). Checked against
     /// <see cref="Bidirectional{T}"/> over two <see cref="Rnn{T}"/> layers, at the real positions only.
     /// </summary>
+    [Reference(typeof(Bidirectional<>), nameof(Bidirectional<double>.Forward))]
     [Exercise("07.bidirectional-forward", "Exercise 7.1 — the bidirectional RNN forward")]
     public static CheckResult BidirectionalForward(
         Func<Matrix<double>[], int[], (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> Bh),
@@ -79,6 +80,7 @@ public static partial class Check
     /// Exercise 7.2: a deep (stacked) RNN, a[l]⟨t⟩ = tanh(Wxh[l]·a[l−1]⟨t⟩ + Whh[l]·a[l]⟨t−1⟩ + bh[l]) with a[0] = x,
     /// returning the top layer's states. Checked against <see cref="StackedRecurrent{T}"/> over <see cref="Rnn{T}"/> layers.
     /// </summary>
+    [Reference(typeof(StackedRecurrent<>), nameof(StackedRecurrent<double>.Forward))]
     [Exercise("07.deep-rnn-forward", "Exercise 7.2 — the deep RNN forward")]
     public static CheckResult DeepRnnForward(
         Func<Matrix<double>[], (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> Bh)[], Matrix<double>[]> deepRnnForward)

@@ -12,6 +12,7 @@ public static partial class Check
     /// of a text, PP = exp(−(1/N) Σ_t log ŷ⟨t⟩[y⟨t⟩]). The reference is <see cref="Perplexity.FromLosses"/> of the
     /// negated log-probabilities.
     /// </summary>
+    [Reference(typeof(SequenceModels.Perplexity), nameof(SequenceModels.Perplexity.FromLosses))]
     [Exercise("08.perplexity", "Exercise 8.1 — perplexity")]
     public static CheckResult Perplexity(Func<double[], double> perplexityOf)
     {
@@ -62,6 +63,7 @@ public static partial class Check
     /// checker compares the frequencies of many draws with softmax(z/τ) (Pearson's χ² test), then the draws themselves
     /// with the reference's for the same seed.
     /// </summary>
+    [Reference(typeof(Sampling), nameof(Sampling.SampleWithTemperature))]
     [Exercise("08.sample", "Exercise 8.2 — the sampling step")]
     public static CheckResult SampleNext(Func<double[], double, Random, int> sampleNext)
     {
@@ -145,6 +147,7 @@ public static partial class Check
     /// <see cref="CharLanguageModelTraining"/> (with <see cref="GradientClipping.ClipByGlobalNorm{T}"/>); the checker
     /// hands the student's function an optimiser that records the gradients it is given.
     /// </summary>
+    [Reference(typeof(CharLanguageModelTraining), nameof(CharLanguageModelTraining.Train))]
     [Exercise("08.train-step", "Exercise 8.3 — a training step with clipping")]
     public static CheckResult TrainStep(
         Func<CharLanguageModel<double>, TokenBatch, TokenBatch, RecurrentState<double>?, IOptimizer<double>, double, (double Loss, RecurrentState<double> Final)> trainStep)

@@ -13,6 +13,7 @@ public static partial class Check
     /// Exercise 9.1: the transition matrix from tag sequences, A[i, j] = (C(i, j) + α) / (C(i) + α·N), where C(i, j)
     /// counts tag j right after tag i inside a sentence and C(i) is the total of row i (N × N).
     /// </summary>
+    [Reference(typeof(HiddenMarkovModel), nameof(HiddenMarkovModel.Smooth), nameof(HiddenMarkovModel.Train))]
     [Exercise("09.transition-matrix", "Exercise 9.1 — the transition matrix")]
     public static CheckResult TransitionMatrix(Func<int[][], int, double, Matrix<double>> transitionMatrix)
     {
@@ -65,6 +66,7 @@ public static partial class Check
     /// Exercise 9.2: the emission matrix from tag and word sequences, B[i, w] = (C(i, w) + α) / (C(i) + α·V), where
     /// C(i, w) counts word w tagged i and C(i) is the total of row i (N × V).
     /// </summary>
+    [Reference(typeof(HiddenMarkovModel), nameof(HiddenMarkovModel.Smooth), nameof(HiddenMarkovModel.Train))]
     [Exercise("09.emission-matrix", "Exercise 9.2 — the emission matrix")]
     public static CheckResult EmissionMatrix(Func<int[][], int[][], int, int, double, Matrix<double>> emissionMatrix)
     {
@@ -108,6 +110,7 @@ public static partial class Check
     /// Exercise 9.3: Viterbi initialisation, the N × T scores with column 0 = log π_j + log B[j, words[0]]. Only the
     /// shape and column 0 are checked (the forward pass fills the other columns).
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.Initialize))]
     [Exercise("09.viterbi-initialize", "Exercise 9.3 — Viterbi initialisation")]
     public static CheckResult ViterbiInitialize(Func<Vector<double>, Matrix<double>, int[], Matrix<double>> viterbiInitialize)
     {
@@ -164,6 +167,7 @@ public static partial class Check
     /// δ_t(j) = max_i [δ_{t−1}(i) + log A[i, j]] + log B[j, words[t]], and the back-pointers ψ_t(j) = argmax_i
     /// (N × T; column 0 of the back-pointers is not checked).
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.ForwardPass))]
     [Exercise("09.viterbi-forward", "Exercise 9.4 — the Viterbi forward pass")]
     public static CheckResult ViterbiForwardPass(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, int[], (Matrix<double> Scores, int[,] BackPointers)> viterbiForward)
@@ -216,6 +220,7 @@ public static partial class Check
     /// Exercise 9.5: the Viterbi backward pass. The last tag z_{T−1} = argmax_j δ_{T−1}(j), then z_{t−1} = ψ_t(z_t)
     /// back to the front; returns the T tag indices.
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.BackwardPass))]
     [Exercise("09.viterbi-backward", "Exercise 9.5 — the Viterbi backward pass")]
     public static CheckResult ViterbiBackwardPass(Func<Matrix<double>, int[,], int[]> viterbiBackward)
     {

@@ -63,19 +63,17 @@ public static class Submissions
 
     private static Submission Identify(string student, string path, CourseWorkbook workbook, List<string> problems)
     {
-        var notebook = workbook.ByFileName(System.IO.Path.GetFileName(path));
-        if (notebook is null)
+        NotebookDocument document;
+        try
         {
-            try
-            {
-                notebook = workbook.ByContent(NotebookDocument.Load(path));
-            }
-            catch (BadNotebookException e)
-            {
-                problems.Add(e.Message);
-                return new Submission(student, path, null);
-            }
+            document = NotebookDocument.Load(path); // every submission is read before any is graded
         }
+        catch (BadNotebookException e)
+        {
+            problems.Add(e.Message);
+            return new Submission(student, path, null);
+        }
+        var notebook = workbook.ByFileName(System.IO.Path.GetFileName(path)) ?? workbook.ByContent(document);
         if (notebook is null) problems.Add($"{path}: not a notebook of this workbook (no exercise of the workbook in it)");
         return new Submission(student, path, notebook);
     }

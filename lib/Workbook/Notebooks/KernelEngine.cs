@@ -33,6 +33,15 @@ public sealed record KernelLaunch(string FileName, IReadOnlyList<string> Argumen
         ["DOTNET_CLI_UI_LANGUAGE"] = "en",
     };
 
+    /// <summary>Lines written to the kernel's stdin before anything else (the grader's key, with --grading).</summary>
+    public IReadOnlyList<string> Preamble { get; init; } = [];
+
+    /// <summary>
+    /// When set, the runner ends the kernel (and reports the cell as crashed) once the resident memory of the kernel's
+    /// process tree passes this many bytes.
+    /// </summary>
+    public long? MemoryLimitBytes { get; init; }
+
     /// <summary>The folder of the workbook's kernel (artifacts/kernel/, where the build puts it).</summary>
     public static string KernelFolder =>
         typeof(KernelLaunch).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)

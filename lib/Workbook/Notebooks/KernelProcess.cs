@@ -21,11 +21,15 @@ internal sealed class KernelProcess : IDisposable
     private readonly string _session = Guid.NewGuid().ToString("N")[..8];
     private int _submissions;
 
-    private KernelProcess(Process process)
+    private readonly CancellationTokenSource _stopped = new();
+    private volatile string? _killedFor;
+
+    private KernelProcess(Process process, long? memoryLimit)
     {
         _process = process;
         _ = Task.Run(ReadEventsAsync);
         _ = Task.Run(ReadErrorsAsync);
+        if (memoryLimit is { } limit) _ = Task.Run(() => WatchMemoryAsync(limit));
     }
 
     /// <summary>The process id (for tests and diagnostics).</summary>
@@ -43,7 +47,9 @@ internal sealed class KernelProcess : IDisposable
         {
             throw new KernelStartException($"could not start {launch.FileName}: {e.Message}");
         }
-        var kernel = new KernelProcess(process);
+        var kernel = new KernelProcess(process, launch.MemoryLimitBytes);
+        foreach (var line in launch.Preamble) await process.StandardInput.WriteLineAsync(line.AsMemory(), cancel);
+        await process.StandardInput.FlushAsync(cancel);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timeout.CancelAfter(startTimeout);
         try
@@ -70,9 +76,12 @@ internal sealed class KernelProcess : IDisposable
     /// CommandFailed. When the cell runs past <paramref name="timeout"/> or the kernel dies, the result says so and
     /// the kernel is no longer usable.
     /// </summary>
-    public async Task<CellExecution> ExecuteAsync(int cell, string code, TimeSpan timeout, CancellationToken cancel)
+    public async Task<CellExecution> ExecuteAsync(int cell, string code, TimeSpan timeout, CancellationToken cancel,
+        IReadOnlyDictionary<string, string>? parameters = null)
     {
         var token = $"{_session}-{++_submissions}";
+        var commandParameters = new JsonObject { ["cellIndex"] = (cell - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (k, v) in parameters ?? new Dictionary<string, string>()) commandParameters[k] = v;
         var envelope = new JsonObject
         {
             ["token"] = token,
@@ -81,7 +90,7 @@ internal sealed class KernelProcess : IDisposable
             {
                 ["code"] = code,
                 ["targetKernelName"] = "csharp",
-                ["parameters"] = new JsonObject { ["cellIndex"] = (cell - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["parameters"] = commandParameters,
             },
         };
         var events = new List<JsonObject>();
@@ -121,6 +130,7 @@ internal sealed class KernelProcess : IDisposable
     private async Task<CellExecution> CrashedAsync(List<JsonObject> events)
     {
         await _process.WaitForExitAsync(CancellationToken.None);
+        if (_killedFor is { } reason) return new CellExecution(events, false, CellFailure.Crash, reason);
         var tail = ErrorTail();
         return new CellExecution(events, false, CellFailure.Crash, $"exit code {SafeExitCode(_process)}{(tail.Length > 0 ? ". " + tail : "")}");
     }
@@ -131,6 +141,7 @@ internal sealed class KernelProcess : IDisposable
 
     public void Dispose()
     {
+        _stopped.Cancel();
         try
         {
             if (!_process.HasExited)
@@ -157,6 +168,27 @@ internal sealed class KernelProcess : IDisposable
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // already gone
+        }
+    }
+
+    /// <summary>Ends the kernel when its process tree's resident memory passes <paramref name="limit"/> bytes.</summary>
+    private async Task WatchMemoryAsync(long limit)
+    {
+        try
+        {
+            while (!_process.HasExited)
+            {
+                await Task.Delay(100, _stopped.Token);
+                long resident = ProcessTree.ResidentBytes(_process.Id);
+                if (resident <= limit) continue;
+                _killedFor = $"it used more than {limit / (1024 * 1024)} MB of memory (the limit); the kernel was stopped";
+                Kill();
+                return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // disposed, or the process is gone
         }
     }
 

@@ -110,29 +110,11 @@ public sealed class JupyterClientTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Process <paramref name="pid"/> and its descendants (`dotnet interactive` runs the tool in a child).</summary>
-    private static IEnumerable<int> ProcessTree(int pid)
-    {
-        yield return pid;
-        var children = new List<int>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-                children.AddRange(File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
-        }
-        catch (IOException)
-        {
-            // the process ended meanwhile
-        }
-        foreach (var child in children)
-            foreach (var p in ProcessTree(child)) yield return p;
-    }
-
     /// <summary>The TCP sockets in LISTEN state that process <paramref name="pid"/> or a descendant owns (from /proc).</summary>
     private static List<IPEndPoint> ListeningSockets(int pid)
     {
         var inodes = new HashSet<string>();
-        foreach (var fd in ProcessTree(pid).SelectMany(p => Directory.Exists($"/proc/{p}/fd") ? Directory.EnumerateFiles($"/proc/{p}/fd") : []))
+        foreach (var fd in ProcessTree.Of(pid).SelectMany(p => Directory.Exists($"/proc/{p}/fd") ? Directory.EnumerateFiles($"/proc/{p}/fd") : []))
         {
             try
             {
