@@ -1,3 +1,4 @@
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
 namespace SequenceModels.Exercises;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
 namespace Workbook.Commands;
