@@ -9,7 +9,7 @@ namespace SequenceModels.Exercises;
 /// from. <see cref="ExerciseCheck{TOut}"/> reports any <see cref="NotImplementedException"/> as "not done", which
 /// would blame the function under check (say <c>TrainOnNames</c>, exercise 8.4) when the unfinished code is the
 /// <c>TrainStep</c> of exercise 8.3 that it calls; <see cref="Verdict"/> then says so instead: "Your TrainOnNames
-/// calls your TrainStep (Exercise 8.3), which is not finished yet".
+/// calls your TrainStep (Exercise 8.3), which is not finished."
 /// <para>
 /// Use: wrap every call of the student's function in <see cref="Call{T}"/>, and pass the checker's result through
 /// <see cref="Verdict"/>. A <see cref="NotImplementedException"/> that names this exercise, or no exercise, is the
@@ -57,8 +57,8 @@ internal sealed partial class StudentCalls(string title, string function)
         if (Unfinished is not { } other || result.Status == CheckStatus.Passed) return result;
         return new CheckResult(result.Exercise, result.Title, CheckStatus.NotDone,
         [
-            $"Your {function} calls your {other.Function} (Exercise {other.Number}), which is not finished yet: " +
-            $"finish Exercise {other.Number} first (its check says when it is right), then run this check again.",
+            $"Your {function} calls your {other.Function} (Exercise {other.Number}), which is not finished. " +
+            $"Finish Exercise {other.Number} first (or call the library's version in its place, as the exercise says), then run this check again.",
         ]);
     }
 

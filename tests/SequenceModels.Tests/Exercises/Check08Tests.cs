@@ -396,8 +396,8 @@ public class Check08Tests
     {
         var result = Check.TrainOnNames((_, _, _, _, _, _, _, _) => throw new NotImplementedException("Exercise 8.3: TrainStep"));
         Assert.Equal(CheckStatus.NotDone, result.Status);
-        Assert.Equal(["Your TrainOnNames calls your TrainStep (Exercise 8.3), which is not finished yet: finish Exercise 8.3 first " +
-                      "(its check says when it is right), then run this check again."], result.Messages);
+        Assert.Equal(["Your TrainOnNames calls your TrainStep (Exercise 8.3), which is not finished. Finish Exercise 8.3 first " +
+                      "(or call the library's version in its place, as the exercise says), then run this check again."], result.Messages);
     }
 
     [Theory]

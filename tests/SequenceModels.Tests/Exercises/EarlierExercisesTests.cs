@@ -14,8 +14,8 @@ public class EarlierExercisesTests
     {
         var result = Check.ViterbiForwardPass((_, _, _, _) => throw new NotImplementedException("Exercise 9.3: ViterbiInitialize"));
         Assert.Equal(CheckStatus.NotDone, result.Status);
-        Assert.Equal(["Your ViterbiForward calls your ViterbiInitialize (Exercise 9.3), which is not finished yet: finish Exercise 9.3 first " +
-                      "(its check says when it is right), then run this check again."], result.Messages);
+        Assert.Equal(["Your ViterbiForward calls your ViterbiInitialize (Exercise 9.3), which is not finished. Finish Exercise 9.3 first " +
+                      "(or call the library's version in its place, as the exercise says), then run this check again."], result.Messages);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public class EarlierExercisesTests
     {
         var result = Check.BidirectionalForward((_, _, _, _) => throw new NotImplementedException("Exercise 1.3: RnnForward"));
         Assert.Equal(CheckStatus.NotDone, result.Status);
-        Assert.StartsWith("Your BidirectionalForward calls your RnnForward (Exercise 1.3), which is not finished yet", result.Messages[0]);
+        Assert.StartsWith("Your BidirectionalForward calls your RnnForward (Exercise 1.3), which is not finished.", result.Messages[0]);
     }
 
     [Fact]
