@@ -1,7 +1,8 @@
-namespace SequenceModels.Text;
+namespace SequenceModels.Taggers;
 
 // Inside the namespace, so MathNet's Vector<T> wins over System.Numerics.Vector<T> from GlobalUsings.cs.
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Text;
 
 /// <summary>
 /// The lecture's hidden Markov model for part-of-speech tagging. The tags are the hidden states of a Markov chain

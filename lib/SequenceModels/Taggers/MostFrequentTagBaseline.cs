@@ -1,4 +1,6 @@
-namespace SequenceModels.Text;
+using SequenceModels.Text;
+
+namespace SequenceModels.Taggers;
 
 /// <summary>
 /// The baseline every tagger must beat: each known word gets the tag it had most often in training, ignoring its

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Text;
 
-namespace SequenceModels.Text;
+namespace SequenceModels.Taggers;
 
 /// <summary>
 /// The Viterbi trellis of a first-order HMM for one sentence: N tags (rows) × T words (columns). Filled by

@@ -1,7 +1,8 @@
-namespace SequenceModels.Text;
+namespace SequenceModels.Taggers;
 
 // Inside the namespace, so MathNet's Vector<T> wins over System.Numerics.Vector<T> from GlobalUsings.cs.
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Text;
 
 /// <summary>
 /// TnT's model of unknown words (Brants 2000, "TnT — a statistical part-of-speech tagger"): the tag of a

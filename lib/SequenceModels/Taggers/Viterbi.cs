@@ -1,7 +1,8 @@
-namespace SequenceModels.Text;
+namespace SequenceModels.Taggers;
 
 // Inside the namespace, so MathNet's Vector<T> wins over System.Numerics.Vector<T> from GlobalUsings.cs.
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Text;
 
 /// <summary>
 /// The Viterbi algorithm: the most probable tag sequence of a hidden Markov model for one sentence, by dynamic

@@ -1,7 +1,8 @@
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
-namespace SequenceModels.Tests.Text;
+namespace SequenceModels.Tests.Taggers;
 
 public class HmmTests
 {

@@ -1,7 +1,8 @@
-namespace SequenceModels.Text;
+namespace SequenceModels.Taggers;
 
 // Inside the namespace, so MathNet's Vector<T> wins over System.Numerics.Vector<T> from GlobalUsings.cs.
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Text;
 
 /// <summary>
 /// A second-order hidden Markov model tagger in the manner of TnT (Brants 2000, "TnT — a statistical part-of-speech
