@@ -248,6 +248,7 @@ public static partial class Check
     /// optimiser that records the gradients of every call, and compares the loss curves, the gradients, the weights
     /// and the sampled names, in that order.
     /// </summary>
+    [Reference(typeof(CharLanguageModelTraining), nameof(CharLanguageModelTraining.TrainOnExamples), nameof(CharLanguageModelTraining.Train))]
     [Exercise("08.training-loop", "Exercise 8.4 — the training loop, one name at a time")]
     public static CheckResult TrainOnNames(
         Func<CharLanguageModel<double>, string[], IOptimizer<double>, int, double, int, int, Random, (List<double> Losses, List<(int Iteration, string[] Names)> Samples)> trainOnNames)
