@@ -56,7 +56,52 @@ public static class Gemm
     internal const long ParallelThreshold = 1L << 21;
 
     private static int Parts(int m, int n, int k) =>
-        (long)m * n * k < ParallelThreshold ? 1 : Environment.ProcessorCount;
+        t_serial || (long)m * n * k < ParallelThreshold ? 1 : Environment.ProcessorCount;
+
+    [ThreadStatic] private static bool t_serial;
+
+    /// <summary>
+    /// True while this thread runs one of several independent parts of a computation (see
+    /// <see cref="ForkJoin.Invoke"/>): its products then stay on this thread, since the other cores have parts of their own.
+    /// </summary>
+    internal static bool Serial
+    {
+        get => t_serial;
+        set => t_serial = value;
+    }
+
+    /// <summary>
+    /// C = α·A·op(B) + β·C with A packed once beforehand (<see cref="PackedMatrix{T}.Pack(bool, int, int, ReadOnlySpan{T}, int)"/>): the products of a
+    /// recurrence reuse the same weights at every step, so they are copied into the kernel's panels once, not at
+    /// every step. The result is the same, bit for bit, as <see cref="Multiply{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>
+    /// on the unpacked A. op(B) is k × n, C is m × n.
+    /// </summary>
+    internal static unsafe void Multiply<T>(PackedMatrix<T> a, bool transposeB, int n, T alpha, ReadOnlySpan<T> b, int ldb,
+        T beta, Span<T> c, int ldc) where T : struct, IFloatingPointIeee754<T>
+    {
+        int m = a.Rows, k = a.Depth;
+        CheckArguments(false, transposeB, m, n, k, m * k, Math.Max(1, m), b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == T.Zero)
+        {
+            Scale(beta, m, n, c, ldc);
+            return;
+        }
+        if (a.Copy is { } copy)
+        {
+            Multiply(GemmPath.Portable, 1, false, transposeB, m, n, k, alpha, copy, Math.Max(1, m), b, ldb, beta, c, ldc);
+            return;
+        }
+        int parts = Parts(m, n, k);
+        if (typeof(T) == typeof(float))
+            GemmKernel.MultiplyPacked(a.Path, parts, (float*)a.Pointer, a.PackedRows, transposeB, m, n, k,
+                Unsafe.As<T, float>(ref alpha), MemoryMarshal.Cast<T, float>(b), ldb, Unsafe.As<T, float>(ref beta),
+                MemoryMarshal.Cast<T, float>(c), ldc);
+        else
+            GemmKernel.MultiplyPacked(a.Path, parts, (double*)a.Pointer, a.PackedRows, transposeB, m, n, k,
+                Unsafe.As<T, double>(ref alpha), MemoryMarshal.Cast<T, double>(b), ldb, Unsafe.As<T, double>(ref beta),
+                MemoryMarshal.Cast<T, double>(c), ldc);
+    }
 
     private static void Scale<T>(T beta, int m, int n, Span<T> c, int ldc) where T : struct, IFloatingPointIeee754<T>
     {
@@ -175,5 +220,60 @@ public static class Gemm
         if (cols > 0 && rows > 0 && (long)(cols - 1) * ld + rows > length)
             throw new ArgumentException(
                 $"{name} holds {length} numbers, too few for {Shape.Of(rows, cols)} with stride {ld}.", name);
+    }
+}
+
+/// <summary>
+/// op(A) of a product, copied once into the panels the kernel reads (<see cref="Gemm.Multiply{T}(PackedMatrix{T}, bool, int, T, ReadOnlySpan{T}, int, T, Span{T}, int)"/>),
+/// for a matrix that multiplies many right-hand sides in turn, such as a recurrent layer's weights at every step.
+/// The storage is kept and reused when the next packing needs no more.
+/// </summary>
+internal sealed unsafe class PackedMatrix<T> where T : struct, IFloatingPointIeee754<T>
+{
+    private T[]? _storage;
+    private int _offset;
+
+    /// <summary>m, the rows of op(A).</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>k, the columns of op(A).</summary>
+    public int Depth { get; private set; }
+
+    internal GemmPath Path { get; private set; } = GemmKernel.Best;
+
+    internal int PackedRows { get; private set; }
+
+    /// <summary>op(A) as a plain column-major copy, for the portable path (and types the kernel does not know).</summary>
+    internal T[]? Copy { get; private set; }
+
+    internal void* Pointer => Unsafe.AsPointer(ref _storage![_offset]);
+
+    /// <summary>Packs op(A), m × k, of a column-major A with column stride lda (A is k × m when transposed).</summary>
+    public PackedMatrix<T> Pack(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda) => Pack(GemmKernel.Best, transposeA, m, k, a, lda);
+
+    internal PackedMatrix<T> Pack(GemmPath path, bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
+    {
+        Gemm.CheckArguments(transposeA, false, m, 1, k, a.Length, lda, Math.Max(1, k), Math.Max(1, k), Math.Max(1, m), Math.Max(1, m));
+        (Rows, Depth, Path) = (m, k, path);
+        if (path == GemmPath.Portable || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            var copy = Copy is { } c && c.Length >= m * k ? c : new T[m * k];
+            for (int j = 0; j < k; j++)
+                for (int i = 0; i < m; i++) copy[j * m + i] = transposeA ? a[i * lda + j] : a[j * lda + i];
+            Copy = copy;
+            return this;
+        }
+        Copy = null;
+        PackedRows = typeof(T) == typeof(float) ? GemmKernel.PackedRows<float>(path, m) : GemmKernel.PackedRows<double>(path, m);
+        int length = PackedRows * k, pad = 64 / Unsafe.SizeOf<T>();
+        if (_storage is null || _storage.Length < length + pad)
+            _storage = GC.AllocateUninitializedArray<T>(length + pad, pinned: true);
+        nint start = (nint)Unsafe.AsPointer(ref _storage[0]);
+        _offset = (int)((((start + 63) & ~(nint)63) - start) / Unsafe.SizeOf<T>());
+        if (typeof(T) == typeof(float))
+            GemmKernel.Pack(path, transposeA, m, k, MemoryMarshal.Cast<T, float>(a), lda, (float*)Pointer);
+        else
+            GemmKernel.Pack(path, transposeA, m, k, MemoryMarshal.Cast<T, double>(a), lda, (double*)Pointer);
+        return this;
     }
 }

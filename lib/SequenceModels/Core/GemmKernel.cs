@@ -53,9 +53,65 @@ internal static unsafe class GemmKernel
         fixed (T* pb = b)
         fixed (T* pc = c)
         {
-            if (parts <= 1) Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            else Fork<T>.Run(path, parts, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            var packed = new Packed<T>(null, 0);
+            if (parts <= 1) Blocked(path, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, packed, 0);
+            else Fork<T>.Run(path, parts, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, packed);
         }
+    }
+
+    /// <summary>
+    /// C = α·A·op(B) + β·C with A already packed by <see cref="Pack{T}"/> (m × k rows and depths of op(A) in
+    /// <paramref name="packed"/>, <paramref name="packedRows"/> rows per slice of k): the same products, in the same
+    /// order, as the unpacked call, without copying A again.
+    /// </summary>
+    public static void MultiplyPacked<T>(GemmPath path, int parts, T* packed, int packedRows, bool transposeB, int m, int n,
+        int k, T alpha, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+        {
+            var p = new Packed<T>(packed, packedRows);
+            if (parts <= 1) Blocked(path, false, transposeB, m, n, k, alpha, null, m, pb, ldb, beta, pc, ldc, p, 0);
+            else Fork<T>.Run(path, parts, false, transposeB, m, n, k, alpha, null, m, pb, ldb, beta, pc, ldc, p);
+        }
+    }
+
+    /// <summary>
+    /// The rows of the packed form of an m × k op(A): whole panels of 2w rows, the last one w or 2w rows tall
+    /// (zeros below row m). A packed A holds k·PackedRows numbers: each slice of KC depths is PackedRows × kc, its
+    /// panel starting at row r at offset r·kc.
+    /// </summary>
+    public static int PackedRows<T>(GemmPath path, int m) where T : unmanaged
+    {
+        var (mr, _) = Tile<T>(path);
+        int w = mr / 2, rest = m % mr;
+        return m / mr * mr + (rest == 0 ? 0 : rest > w ? mr : w);
+    }
+
+    /// <summary>Packs all of op(A) (m × k) into <paramref name="packed"/> (k·PackedRows numbers), slice by slice.</summary>
+    public static void Pack<T>(GemmPath path, bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda, T* packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int packedRows = PackedRows<T>(path, m);
+        fixed (T* pa = a)
+        {
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                if (path == GemmPath.Vector512)
+                    PackA<T, Vector512<T>, Ops512<T>>(transposeA, pa, lda, 0, pc, m, kc, packed + (long)pc * packedRows);
+                else
+                    PackA<T, Vector256<T>, Ops256<T>>(transposeA, pa, lda, 0, pc, m, kc, packed + (long)pc * packedRows);
+            }
+        }
+    }
+
+    // A packed A operand: null when A is read (and packed block by block) as the call goes.
+    private readonly struct Packed<T>(T* data, int rows) where T : unmanaged
+    {
+        public readonly T* Data = data;
+        public readonly int Rows = rows;
     }
 
     // Runs the parts of one product on the calling thread and on thread-pool threads, without allocating: one
@@ -75,9 +131,10 @@ internal static unsafe class GemmKernel
         private int m, n, k, lda, ldb, ldc, length, unit;
         private T alpha, beta;
         private T* a, b, c;
+        private Packed<T> packed;
 
         public static void Run(GemmPath path, int parts, bool transposeA, bool transposeB, int m, int n, int k,
-            T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+            T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, Packed<T> packed)
         {
             var fork = ofThisThread ??= new Fork<T>();
             var (mr, nr) = Tile<T>(path);
@@ -90,6 +147,7 @@ internal static unsafe class GemmKernel
             fork.a = a;
             fork.b = b;
             fork.c = c;
+            fork.packed = packed;
             fork.done = 0;
             fork.error = null;
             Volatile.Write(ref fork.claims, (long)parts << 32);
@@ -126,40 +184,47 @@ internal static unsafe class GemmKernel
             if (last <= first) return;
             if (splitRows)
                 Blocked(path, transposeA, transposeB, last - first, n, k, alpha,
-                    a + (transposeA ? (long)first * lda : first), lda, b, ldb, beta, c + first, ldc);
+                    a == null ? null : a + (transposeA ? (long)first * lda : first), lda, b, ldb, beta, c + first, ldc,
+                    packed, first);
             else
                 Blocked(path, transposeA, transposeB, m, last - first, k, alpha, a, lda,
-                    b + (transposeB ? first : (long)first * ldb), ldb, beta, c + (long)first * ldc, ldc);
+                    b + (transposeB ? first : (long)first * ldb), ldb, beta, c + (long)first * ldc, ldc, packed, 0);
         }
     }
 
     private static void Blocked<T>(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, T alpha,
-        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, Packed<T> packed, int packedRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (path == GemmPath.Vector512)
-            Blocked<T, Vector512<T>, Ops512<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Blocked<T, Vector512<T>, Ops512<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed, packedRow);
         else
-            Blocked<T, Vector256<T>, Ops256<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Blocked<T, Vector256<T>, Ops256<T>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed, packedRow);
     }
 
     // The loops around the micro-kernel (pc, ic, jr, ir), on one thread.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<T, TVector, TOps>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
-        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, Packed<T> packed, int packedRow)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TOps : struct, IVectorOps<TVector, T>
     {
         int w = TOps.Count, mr = 2 * w;
         int mcMax = Math.Min(RoundUp(m, mr), Math.Max(mr, ABlockBytes / (KC * sizeof(T)) / mr * mr));
-        T* packedA = PackBuffers<T>.A(mcMax * Math.Min(KC, k));
+        bool prepacked = packed.Data != null;
+        T* packedA = prepacked ? null : PackBuffers<T>.A(mcMax * Math.Min(KC, k));
         // Panels of B as even as possible (17 columns: 6 + 6 + 5, not 8 + 8 + 1): a narrow tile has too few
         // accumulators to hide the latency of its multiply-adds.
         int panels = (n + TOps.Columns - 1) / TOps.Columns;
         // Whole panels of A are read in place too, unless A is transposed (a panel's rows are then far apart) or its
-        // columns are a multiple of 4 KB apart: they would then share the same few sets of the L1 cache and evict
-        // each other, and copying them into a contiguous panel is faster.
-        bool direct = !transposeA && ((long)lda * sizeof(T)) % 4096 != 0;
+        // columns are a multiple of 256 bytes apart: the 64 sets of the L1 cache repeat every 4 KB, so a panel's
+        // columns would fall into 16 sets or fewer and evict each other, and copying them into a contiguous panel is
+        // faster. (A stride of 2 KB, 512 floats, leaves 2 sets.)
+        bool direct = !prepacked && !transposeA && ((long)lda * sizeof(T)) % 256 != 0;
+        // A transposed B is copied panel by panel into a contiguous KC × NR block: read in place, every depth of the
+        // panel would be a cache line of its own.
+        T* packedB = transposeB ? PackBuffers<T>.B(KC * TOps.Columns) : null;
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
@@ -167,15 +232,25 @@ internal static unsafe class GemmKernel
             for (int ic = 0; ic < m; ic += mcMax)
             {
                 int mc = Math.Min(mcMax, m - ic);
-                if (!direct) PackA<T, TVector, TOps>(transposeA, a, lda, ic, pc, mc, kc, packedA);
+                if (prepacked) packedA = packed.Data + (long)pc * packed.Rows + (long)(packedRow + ic) * kc;
+                else if (!direct) PackA<T, TVector, TOps>(transposeA, a, lda, ic, pc, mc, kc, packedA);
                 else if (mc % mr != 0) // only the last rows, padded with zeros
                     PackA<T, TVector, TOps>(false, a, lda, ic + mc / mr * mr, pc, mc % mr, kc, packedA + (long)mc / mr * mr * kc);
                 for (int q = 0; q < panels; q++)
                 {
                     int first = (int)((long)n * q / panels), cols = (int)((long)n * (q + 1) / panels) - first;
-                    // op(B)(p, first + j) is read where it is: b[(first + j)·ldb + p], or b[p·ldb + first + j].
-                    T* panelB = transposeB ? b + (long)pc * ldb + first : b + (long)first * ldb + pc;
-                    nint bNext = transposeB ? ldb : 1, bColumn = transposeB ? 1 : ldb;
+                    // op(B)(p, first + j) is b[(first + j)·ldb + p], read where it is, or b[p·ldb + first + j], copied.
+                    T* panelB = b + (long)first * ldb + pc;
+                    nint bNext = 1, bColumn = ldb;
+                    if (transposeB)
+                    {
+                        T* from = b + (long)pc * ldb + first;
+                        for (int p = 0; p < kc; p++, from += ldb)
+                            for (int j = 0; j < cols; j++) packedB[p * cols + j] = from[j];
+                        panelB = packedB;
+                        bNext = cols;
+                        bColumn = 1;
+                    }
                     T* cBlock = c + (long)first * ldc + ic;
                     for (int ir = 0; ir < mc; ir += mr)
                     {
