@@ -8,8 +8,12 @@ namespace SequenceModels;
 /// sequence (the past through →a, the future through ←a). Padding is handled by the layers: the reverse layer starts
 /// at each sequence's last real step. States are [forward; reverse] along the rows; parameters are named
 /// <c>fwd.Wx</c>, <c>bwd.Wx</c>, ….
+/// <para>
+/// The two directions are independent, so they run at the same time on two cores (<see cref="ForkJoin"/>); two
+/// LSTMs write their halves of the output straight into it and read theirs of its gradient in place.
+/// </para>
 /// </summary>
-public sealed class Bidirectional<T> : IRecurrentLayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed class Bidirectional<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : struct, IFloatingPointIeee754<T>
 {
     private readonly IRecurrentLayer<T>[] _parts;
     private int _steps, _batchSize;
@@ -63,13 +67,35 @@ public sealed class Bidirectional<T> : IRecurrentLayer<T> where T : struct, IFlo
     /// <remarks>x is n_x × (T·m); the output is 2n_h × (T·m); states are 2n_h × m, the forward layer's rows first.</remarks>
     public (SequenceBatch<T> Output, RecurrentState<T> Final) Forward(SequenceBatch<T> x, RecurrentState<T>? initial = null)
     {
+        var result = Run(x, initial, train: true);
+        (_steps, _batchSize, _ran) = (x.Steps, x.BatchSize, true);
+        return result;
+    }
+
+    /// <inheritdoc />
+    (SequenceBatch<T> Output, RecurrentState<T> Final) IPredictingLayer<T>.Infer(SequenceBatch<T> x, RecurrentState<T>? initial) =>
+        Run(x, initial, train: false);
+
+    private (SequenceBatch<T> Output, RecurrentState<T> Final) Run(SequenceBatch<T> x, RecurrentState<T>? initial, bool train)
+    {
         ArgumentNullException.ThrowIfNull(x);
         Shape.RequireRows(x.Data, InputSize, nameof(x));
         var initials = Recurrence.SplitState(initial, _parts, x.BatchSize, nameof(initial));
-        var (yf, ff) = ForwardLayer.Forward(x, initials[0]);
-        var (yb, fb) = ReverseLayer.Forward(x, initials[1]);
-        (_steps, _batchSize, _ran) = (x.Steps, x.BatchSize, true);
-        return (x.With(yf.Data.Stack(yb.Data)), Recurrence.ConcatState([ff, fb], HasCell));
+        var finals = new RecurrentState<T>[2];
+        if (ForwardLayer is Lstm<T> f && ReverseLayer is Lstm<T> r)
+        {
+            int columns = f.CheckInput(x, initials[0]), nh = f.HiddenSize;
+            r.CheckInput(x, initials[1]);
+            var output = Matrix<T>.Build.Dense(2 * nh, columns);
+            var y = Tensor.Data(output);
+            ForkJoin.Invoke(() => finals[0] = f.Run(x, initials[0], train, y, 2 * nh, 0),
+                () => finals[1] = r.Run(x, initials[1], train, y, 2 * nh, nh));
+            return (x.With(output), Recurrence.ConcatState(finals, HasCell));
+        }
+        var outputs = new SequenceBatch<T>[2];
+        ForkJoin.Invoke(() => (outputs[0], finals[0]) = train ? ForwardLayer.Forward(x, initials[0]) : ForwardLayer.Infer(x, initials[0]),
+            () => (outputs[1], finals[1]) = train ? ReverseLayer.Forward(x, initials[1]) : ReverseLayer.Infer(x, initials[1]));
+        return (x.With(outputs[0].Data.Stack(outputs[1].Data)), Recurrence.ConcatState(finals, HasCell));
     }
 
     /// <inheritdoc />
@@ -81,9 +107,23 @@ public sealed class Bidirectional<T> : IRecurrentLayer<T> where T : struct, IFlo
         int columns = _steps * _batchSize, nf = ForwardLayer.OutputSize;
         Shape.Require(dOutput.Data, OutputSize, columns, nameof(dOutput));
         var dFinals = Recurrence.SplitState(dFinal, _parts, _batchSize, nameof(dFinal));
-        var (dxf, df) = ForwardLayer.Backward(dOutput.With(dOutput.Data.SubMatrix(0, nf, 0, columns)), dFinals[0]);
-        var (dxb, db) = ReverseLayer.Backward(dOutput.With(dOutput.Data.SubMatrix(nf, ReverseLayer.OutputSize, 0, columns)), dFinals[1]);
-        return (dxf.With(dxf.Data + dxb.Data), Recurrence.ConcatState([df, db], HasCell));
+        var dInitials = new RecurrentState<T>[2];
+        if (ForwardLayer is Lstm<T> f && ReverseLayer is Lstm<T> r)
+        {
+            var dy = Tensor.Data(dOutput.Data);
+            ForkJoin.Invoke(() => dInitials[0] = f.BackwardThroughTime(dy, 2 * nf, 0, dFinals[0]),
+                () => dInitials[1] = r.BackwardThroughTime(dy, 2 * nf, nf, dFinals[1]));
+            // dx = Wxᵀ·dZ of both directions, the forward one first.
+            var dx = Matrix<T>.Build.Dense(InputSize, columns);
+            f.InputGradient(Tensor.Data(dx), accumulate: false);
+            r.InputGradient(Tensor.Data(dx), accumulate: true);
+            return (dOutput.With(dx), Recurrence.ConcatState(dInitials, HasCell));
+        }
+        var dInputs = new SequenceBatch<T>[2];
+        ForkJoin.Invoke(
+            () => (dInputs[0], dInitials[0]) = ForwardLayer.Backward(dOutput.With(dOutput.Data.SubMatrix(0, nf, 0, columns)), dFinals[0]),
+            () => (dInputs[1], dInitials[1]) = ReverseLayer.Backward(dOutput.With(dOutput.Data.SubMatrix(nf, ReverseLayer.OutputSize, 0, columns)), dFinals[1]));
+        return (dInputs[0].With(dInputs[0].Data + dInputs[1].Data), Recurrence.ConcatState(dInitials, HasCell));
     }
 
     /// <summary>The direction of the layers this library knows; null for others.</summary>

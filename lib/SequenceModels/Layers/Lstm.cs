@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace SequenceModels;
@@ -8,21 +7,32 @@ namespace SequenceModels;
 /// <see cref="LstmCell"/> step by step, with the four gates' weights stacked so that one product gives all four
 /// pre-activations: rows [f; i; c̃; o] of
 /// <code>
-/// Z⟨t⟩ = Wx·x⟨t⟩ + Wh·h⟨t−1⟩ + b        (4n_h × m)
+/// Z⟨t⟩ = Wx·x⟨t⟩ + Wh·h⟨t−1⟩ + b = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩] + b        (4n_h × m)
 /// </code>
-/// The input terms Wx·x⟨t⟩ + b of all steps come from one product before the recurrence; each step then adds Wh·h⟨t−1⟩
-/// (one product) and applies the gates column by column. The lecture's Wf is [Wh rows of f, Wx rows of f], and so on:
-/// <see cref="Weights"/> converts.
+/// The lecture's Wf is [Wh rows of f, Wx rows of f], and so on: <see cref="Weights"/> converts.
+/// <para>
+/// How it is fast: the sequences are ordered by length and only their real positions are kept, step after step
+/// (<see cref="PackedLayout"/>), so each step multiplies only the sequences still running; [Wx Wh] is copied into the
+/// matrix kernel's panels once per pass (<see cref="PackedMatrix{T}"/>) and each step is one product over
+/// [x⟨t⟩; h⟨t−1⟩]; the gates, the cell and the output of a column are one fused pass (<see cref="LstmKernel"/>);
+/// the weight gradients are one product each after the backward loop, over all steps at once. Prediction
+/// (<see cref="IPredictingLayer{T}.Infer"/>) keeps nothing for a backward pass and works on two steps' worth of
+/// buffers.
+/// </para>
 /// </summary>
-public sealed class Lstm<T> : IRecurrentLayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : struct, IFloatingPointIeee754<T>
 {
-    // What Forward keeps for Backward; reused by the next Forward when the shapes repeat.
+    // What a training Forward keeps for Backward (and Gates); the arrays only grow, so later batches reuse them.
     private SequenceBatch<T>? _x;
-    private T[]? _z;     // 4n_h × (T·m): rows [f; i; c̃; o], the gate values once a step has run (zero at padding)
-    private T[]? _h;     // n_h × (T+1)·m: the initial state and h⟨t⟩ of every step (see Recurrence.StateBlock)
-    private T[]? _c;     // n_h × (T+1)·m: the same for c⟨t⟩
-    private T[]? _tanhC; // n_h × (T·m): tanh(c⟨t⟩), which Backward needs again
-    private T[]? _dz;    // 4n_h × (T·m): Backward's dL/dZ
+    private PackedLayout? _layout;
+    private T[] _xh = [];    // (n_x + n_h) × N: [x⟨t⟩; h⟨t−1⟩] of every real position, packed (N real positions)
+    private T[] _z = [];     // 4n_h × N: rows [f; i; c̃; o], the gate values
+    private T[] _cPrev = []; // n_h × N: c⟨t−1⟩ of every real position
+    private T[] _tanhC = []; // n_h × N: tanh(c⟨t⟩), which Backward needs again
+    private T[] _dz = [];    // 4n_h × N: Backward's dL/dZ
+    private T[] _dh = [], _dc = [], _dBias = [], _dx = [], _wxh = [];
+    private T[] _predictXh = [], _predictZ = [], _predictC = []; // prediction's own, so it leaves the training pass intact
+    private readonly PackedMatrix<T> _wPacked = new(), _whTransposed = new();
 
     /// <summary>
     /// A layer with Glorot-initialised Wx, an orthogonal n_h × n_h block of Wh per gate, and zero biases except the
@@ -113,82 +123,32 @@ public sealed class Lstm<T> : IRecurrentLayer<T> where T : struct, IFloatingPoin
     /// </summary>
     public LstmGates<T> Gates()
     {
-        var z = _z ?? throw new InvalidOperationException("Gates are known after a Forward.");
-        int nh = HiddenSize, columns = _x!.Steps * _x.BatchSize;
-        return new LstmGates<T>(Recurrence.RowBlock<T>(z, 4 * nh, 0, nh, columns),
-            Recurrence.RowBlock<T>(z, 4 * nh, nh, nh, columns), Recurrence.RowBlock<T>(z, 4 * nh, 2 * nh, nh, columns),
-            Recurrence.RowBlock<T>(z, 4 * nh, 3 * nh, nh, columns));
+        var layout = _layout ?? throw new InvalidOperationException("Gates are known after a Forward.");
+        int nh = HiddenSize, columns = layout.Steps * layout.BatchSize;
+        var gates = new Matrix<T>[4];
+        for (int g = 0; g < 4; g++)
+        {
+            gates[g] = Matrix<T>.Build.Dense(nh, columns);
+            layout.Scatter<T>(_z.AsSpan(g * nh), 4 * nh, nh, Tensor.Data(gates[g]), nh);
+        }
+        return new LstmGates<T>(gates[0], gates[1], gates[2], gates[3]);
     }
 
     /// <inheritdoc />
     /// <remarks>x is n_x × (T·m); the output is n_h × (T·m); initial and final H and C are n_h × m.</remarks>
     public (SequenceBatch<T> Output, RecurrentState<T> Final) Forward(SequenceBatch<T> x, RecurrentState<T>? initial = null)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        Shape.RequireRows(x.Data, InputSize, nameof(x));
-        int nh = HiddenSize, m = x.BatchSize, steps = x.Steps, block = nh * m, g4 = 4 * nh;
-        if (initial?.H is { } h0) Shape.Require(h0, nh, m, "initial.H");
-        if (initial?.C is { } c0) Shape.Require(c0, nh, m, "initial.C");
+        var output = Matrix<T>.Build.Dense(HiddenSize, CheckInput(x, initial));
+        var final = Run(x, initial, train: true, Tensor.Data(output), HiddenSize, 0);
+        return (x.With(output), final);
+    }
 
-        var z = Recurrence.Reuse(ref _z, g4 * steps * m);
-        var h = Recurrence.Reuse(ref _h, block * (steps + 1));
-        var c = Recurrence.Reuse(ref _c, block * (steps + 1));
-        var tanhC = Recurrence.Reuse(ref _tanhC, block * steps);
-        int initialAt = Recurrence.InitialBlock(steps, Reverse) * block;
-        CopyOrClear(initial?.H, h.AsSpan(initialAt, block));
-        CopyOrClear(initial?.C, c.AsSpan(initialAt, block));
-
-        // Input terms of every step at once: Z = Wx·X + b.
-        Gemm.Multiply(false, false, g4, steps * m, InputSize, T.One, Tensor.Data(Wx.Value), g4, Tensor.Data(x.Data),
-            InputSize, T.Zero, z, g4);
-        var bias = Tensor.Data(B.Value);
-        for (int j = 0; j < steps * m; j++) TensorPrimitives.Add(z.AsSpan(j * g4, g4), bias, z.AsSpan(j * g4, g4));
-
-        var wh = Tensor.Data(Wh.Value);
-        for (int k = 0; k < steps; k++)
-        {
-            int t = Recurrence.StepAt(k, steps, Reverse);
-            int now = Recurrence.StateBlock(t, Reverse) * block, prev = Recurrence.PreviousBlock(t, Reverse) * block;
-            var zt = z.AsSpan(t * g4 * m, g4 * m);
-            // Z⟨t⟩ += Wh·h⟨t−1⟩: the four gates' recurrent terms in one product.
-            Gemm.Multiply(false, false, g4, m, nh, T.One, wh, g4, h.AsSpan(prev, block), nh, T.One, zt, g4);
-            for (int b = 0; b < m; b++)
-            {
-                var gates = zt.Slice(b * g4, g4);
-                var hPrev = h.AsSpan(prev + b * nh, nh);
-                var cPrev = c.AsSpan(prev + b * nh, nh);
-                var hNow = h.AsSpan(now + b * nh, nh);
-                var cNow = c.AsSpan(now + b * nh, nh);
-                var tc = tanhC.AsSpan(t * block + b * nh, nh);
-                if (!x.IsReal(t, b))
-                {
-                    // Padding: the state passes through unchanged; no gate acts.
-                    hPrev.CopyTo(hNow);
-                    cPrev.CopyTo(cNow);
-                    gates.Clear();
-                    tc.Clear();
-                    continue;
-                }
-                Span<T> f = gates[..nh], i = gates.Slice(nh, nh), cTilde = gates.Slice(2 * nh, nh), o = gates.Slice(3 * nh, nh);
-                TensorPrimitives.Sigmoid(gates[..(2 * nh)], gates[..(2 * nh)]); // f, i
-                TensorPrimitives.Tanh(cTilde, cTilde);
-                TensorPrimitives.Sigmoid(o, o);
-                // c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃
-                TensorPrimitives.Multiply(f, cPrev, cNow);
-                TensorPrimitives.MultiplyAdd(i, cTilde, cNow, cNow);
-                // h⟨t⟩ = o ⊙ tanh(c⟨t⟩)
-                TensorPrimitives.Tanh(cNow, tc);
-                TensorPrimitives.Multiply(o, tc, hNow);
-            }
-        }
-
-        _x = x;
-        int first = Recurrence.FirstOutputBlock(Reverse) * block;
-        var output = Recurrence.ToMatrix<T>(h.AsSpan(first, steps * block), nh, steps * m);
-        int final = Recurrence.FinalBlock(steps, Reverse) * block;
-        var hN = Recurrence.ToMatrix<T>(h.AsSpan(final, block), nh, m);
-        var cN = Recurrence.ToMatrix<T>(c.AsSpan(final, block), nh, m);
-        return (x.With(output).ZeroPadding(), new RecurrentState<T>(hN, cN));
+    /// <inheritdoc />
+    (SequenceBatch<T> Output, RecurrentState<T> Final) IPredictingLayer<T>.Infer(SequenceBatch<T> x, RecurrentState<T>? initial)
+    {
+        var output = Matrix<T>.Build.Dense(HiddenSize, CheckInput(x, initial));
+        var final = Run(x, initial, train: false, Tensor.Data(output), HiddenSize, 0);
+        return (x.With(output), final);
     }
 
     /// <inheritdoc />
@@ -197,85 +157,196 @@ public sealed class Lstm<T> : IRecurrentLayer<T> where T : struct, IFloatingPoin
     {
         var x = _x ?? throw new InvalidOperationException("Backward needs a Forward first.");
         ArgumentNullException.ThrowIfNull(dOutput);
-        int nh = HiddenSize, m = x.BatchSize, steps = x.Steps, block = nh * m, g4 = 4 * nh;
-        Shape.Require(dOutput.Data, nh, steps * m, nameof(dOutput));
+        Shape.Require(dOutput.Data, HiddenSize, x.Steps * x.BatchSize, nameof(dOutput));
+        var dInitial = BackwardThroughTime(Tensor.Data(dOutput.Data), HiddenSize, 0, dFinal);
+        var dx = Matrix<T>.Build.Dense(InputSize, x.Steps * x.BatchSize);
+        InputGradient(Tensor.Data(dx), accumulate: false);
+        return (x.With(dx), dInitial);
+    }
+
+    /// <summary>Checks x and the initial state against the layer; returns the number of columns, T·m.</summary>
+    internal int CheckInput(SequenceBatch<T> x, RecurrentState<T>? initial)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Shape.RequireRows(x.Data, InputSize, nameof(x));
+        if (initial?.H is { } h0) Shape.Require(h0, HiddenSize, x.BatchSize, "initial.H");
+        if (initial?.C is { } c0) Shape.Require(c0, HiddenSize, x.BatchSize, "initial.C");
+        return x.Steps * x.BatchSize;
+    }
+
+    /// <summary>
+    /// The forward pass, writing h⟨t⟩ of every real position into rows [row, row + n_h) of column t·m + b of
+    /// <paramref name="output"/> (column stride <paramref name="ldOutput"/>; padded columns are not touched), and
+    /// returning the final state. With <paramref name="train"/> it keeps what Backward needs.
+    /// </summary>
+    internal RecurrentState<T> Run(SequenceBatch<T> x, RecurrentState<T>? initial, bool train, T[] output, int ldOutput, int row)
+    {
+        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = x.BatchSize, steps = x.Steps;
+        var layout = PackedLayout.For(x.Lengths, steps);
+        int real = layout.Real;
+        PackWeights();
+        // Training keeps every real position; prediction cycles through two steps' worth of [x; h] and c⟨t−1⟩.
+        var xh = train ? Grow(ref _xh, ld * real) : Grow(ref _predictXh, 2 * ld * m);
+        var z = train ? Grow(ref _z, g4 * real) : Grow(ref _predictZ, g4 * m);
+        var cPrev = train ? Grow(ref _cPrev, nh * real) : Grow(ref _predictC, 2 * nh * m);
+        var tanhC = train ? Grow(ref _tanhC, nh * real) : [];
+        var input = Tensor.Data(x.Data);
+        var bias = Tensor.Data(B.Value);
+        T[]? h0 = initial?.H is { } ih ? Tensor.Data(ih) : null, c0 = initial?.C is { } ic ? Tensor.Data(ic) : null;
+        var finalH = Matrix<T>.Build.Dense(nh, m);
+        var finalC = Matrix<T>.Build.Dense(nh, m);
+        var fh = Tensor.Data(finalH);
+        var fc = Tensor.Data(finalC);
+        for (int s = layout.Count[0]; s < m; s++) // empty sequences keep the initial state
+        {
+            int b = layout.Order[s];
+            if (h0 is not null) h0.AsSpan(b * nh, nh).CopyTo(fh.AsSpan(b * nh, nh));
+            if (c0 is not null) c0.AsSpan(b * nh, nh).CopyTo(fc.AsSpan(b * nh, nh));
+        }
+
+        int previous = 0; // sequences the previous step ran
+        for (int k = 0; k < steps; k++)
+        {
+            int t = Recurrence.StepAt(k, steps, Reverse), n = layout.Count[t];
+            if (n == 0) continue;
+            int xhAt = train ? layout.Offset[t] * ld : k % 2 * ld * m, cAt = train ? layout.Offset[t] * nh : k % 2 * nh * m;
+            int zAt = train ? layout.Offset[t] * g4 : 0;
+            for (int s = 0; s < n; s++)
+                input.AsSpan(layout.Column(t, s) * nx, nx).CopyTo(xh.AsSpan(xhAt + s * ld, nx));
+            // Sequences that start here (all at the first step; in reverse, those ending at t) start from the initial state.
+            for (int s = Math.Min(previous, n); s < n; s++)
+            {
+                int b = layout.Order[s];
+                var hStart = xh.AsSpan(xhAt + s * ld + nx, nh);
+                var cStart = cPrev.AsSpan(cAt + s * nh, nh);
+                if (h0 is null) hStart.Clear(); else h0.AsSpan(b * nh, nh).CopyTo(hStart);
+                if (c0 is null) cStart.Clear(); else c0.AsSpan(b * nh, nh).CopyTo(cStart);
+            }
+            // Z⟨t⟩ = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩]: all four gates of every running sequence in one product.
+            Gemm.Multiply(_wPacked, false, n, T.One, xh.AsSpan(xhAt, n * ld), ld, T.Zero, z.AsSpan(zAt, n * g4), g4);
+
+            // h⟨t⟩ and c⟨t⟩ go where the next step reads them, or to the final state when the sequence ends here.
+            int next = k + 1 < steps ? Math.Min(n, layout.Count[Recurrence.StepAt(k + 1, steps, Reverse)]) : 0;
+            int t1 = k + 1 < steps ? Recurrence.StepAt(k + 1, steps, Reverse) : t;
+            int xhNext = train ? layout.Offset[t1] * ld : (k + 1) % 2 * ld * m, cNext = train ? layout.Offset[t1] * nh : (k + 1) % 2 * nh * m;
+            for (int s = 0; s < n; s++)
+            {
+                int b = layout.Order[s];
+                var c = s < next ? cPrev.AsSpan(cNext + s * nh, nh) : fc.AsSpan(b * nh, nh);
+                var h = s < next ? xh.AsSpan(xhNext + s * ld + nx, nh) : fh.AsSpan(b * nh, nh);
+                LstmKernel.Forward<T>(z.AsSpan(zAt + s * g4, g4), bias, cPrev.AsSpan(cAt + s * nh, nh), c,
+                    train ? tanhC.AsSpan(cAt + s * nh, nh) : default, h);
+                h.CopyTo(output.AsSpan(layout.Column(t, s) * ldOutput + row, nh));
+            }
+            previous = n;
+        }
+        if (train) (_x, _layout) = (x, layout);
+        return new RecurrentState<T>(finalH, finalC);
+    }
+
+    /// <summary>
+    /// Backpropagation through time for the last training Forward, reading dL/dh⟨t⟩ of the output from rows
+    /// [row, row + n_h) of <paramref name="dOutput"/> (column stride <paramref name="ldOutput"/>, real positions only):
+    /// adds dWx, dWh and db into the gradients, keeps dL/dZ for <see cref="InputGradient"/>, returns the initial
+    /// state's gradient.
+    /// </summary>
+    internal RecurrentState<T> BackwardThroughTime(T[] dOutput, int ldOutput, int row, RecurrentState<T>? dFinal)
+    {
+        var layout = _layout ?? throw new InvalidOperationException("Backward needs a Forward first.");
+        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = layout.BatchSize, steps = layout.Steps, real = layout.Real;
         if (dFinal?.H is { } dhFinal) Shape.Require(dhFinal, nh, m, "dFinal.H");
         if (dFinal?.C is { } dcFinal) Shape.Require(dcFinal, nh, m, "dFinal.C");
-        var (z, h, c, tanhC) = (_z!, _h!, _c!, _tanhC!);
-        var dz = Recurrence.Reuse(ref _dz, g4 * steps * m);
-        var dOut = Tensor.Data(dOutput.Data);
-
-        // dL/dh⟨t⟩ and dL/dc⟨t⟩ flowing back from later steps.
-        var dH = Matrix<T>.Build.Dense(nh, m);
-        var dC = Matrix<T>.Build.Dense(nh, m);
-        if (dFinal?.H is { } dhf) dhf.CopyTo(dH);
-        if (dFinal?.C is { } dcf) dcf.CopyTo(dC);
-        var dh = Tensor.Data(dH);
-        var dc = Tensor.Data(dC);
-        var scratch = new T[2 * nh];
-        var wh = Tensor.Data(Wh.Value);
-        var dWh = Tensor.Data(Wh.Grad);
+        _whTransposed.Pack(true, nh, g4, Tensor.Data(Wh.Value), g4);
+        var dz = Grow(ref _dz, g4 * real);
+        // dL/dh and dL/dc flowing back from later steps, one column per sequence in length order.
+        var dh = Grow(ref _dh, nh * m);
+        var dc = Grow(ref _dc, nh * m);
+        var dBias = Grow(ref _dBias, g4);
+        Array.Clear(dh);
+        Array.Clear(dc);
+        Array.Clear(dBias);
+        for (int s = 0; s < m; s++)
+        {
+            int b = layout.Order[s];
+            if (dFinal?.H is { } dhf) Tensor.Data(dhf).AsSpan(b * nh, nh).CopyTo(dh.AsSpan(s * nh, nh));
+            if (dFinal?.C is { } dcf) Tensor.Data(dcf).AsSpan(b * nh, nh).CopyTo(dc.AsSpan(s * nh, nh));
+        }
 
         for (int k = steps - 1; k >= 0; k--)
         {
-            int t = Recurrence.StepAt(k, steps, Reverse);
-            int prev = Recurrence.PreviousBlock(t, Reverse) * block;
-            var zt = z.AsSpan(t * g4 * m, g4 * m);
-            var dzt = dz.AsSpan(t * g4 * m, g4 * m);
-            Recurrence.AddRealColumns(x, t, dOut.AsSpan(t * block, block), dh, nh);
-            for (int b = 0; b < m; b++)
+            int t = Recurrence.StepAt(k, steps, Reverse), n = layout.Count[t], at = layout.Offset[t];
+            if (n == 0) continue;
+            for (int s = 0; s < n; s++)
             {
-                var dzb = dzt.Slice(b * g4, g4);
-                if (!x.IsReal(t, b))
-                {
-                    // Padding carried h and c through: their gradients pass straight back, no gate gets any.
-                    dzb.Clear();
-                    continue;
-                }
-                var gates = zt.Slice(b * g4, g4);
-                Span<T> f = gates[..nh], i = gates.Slice(nh, nh), cTilde = gates.Slice(2 * nh, nh), o = gates.Slice(3 * nh, nh);
-                Span<T> dzf = dzb[..nh], dzi = dzb.Slice(nh, nh), dzc = dzb.Slice(2 * nh, nh), dzo = dzb.Slice(3 * nh, nh);
-                var dhb = dh.AsSpan(b * nh, nh);
-                var dcb = dc.AsSpan(b * nh, nh);
-                var tc = tanhC.AsSpan(t * block + b * nh, nh);
-                var s = scratch.AsSpan(0, nh);
-                // h = o ⊙ tanh(c):  do = dh ⊙ tanh(c);  dc += dh ⊙ o ⊙ (1 − tanh²(c))
-                TensorPrimitives.Multiply(dhb, tc, dzo);
-                TensorPrimitives.Multiply(tc, tc, s);
-                TensorPrimitives.Subtract(T.One, s, s);
-                TensorPrimitives.Multiply(s, o, s);
-                TensorPrimitives.MultiplyAdd(dhb, s, dcb, dcb);
-                // c = f ⊙ c⟨t−1⟩ + i ⊙ c̃:  df = dc ⊙ c⟨t−1⟩;  di = dc ⊙ c̃;  dc̃ = dc ⊙ i;  dc⟨t−1⟩ = dc ⊙ f
-                TensorPrimitives.Multiply(dcb, c.AsSpan(prev + b * nh, nh), dzf);
-                TensorPrimitives.Multiply(dcb, cTilde, dzi);
-                TensorPrimitives.Multiply(dcb, i, dzc);
-                TensorPrimitives.Multiply(dcb, f, dcb);
-                // Through the gates' nonlinearities: σ′ for f, i and o, tanh′ for c̃.
-                Recurrence.TimesSigmoidDerivative<T>(gates[..(2 * nh)], dzb[..(2 * nh)], scratch);
-                Recurrence.TimesTanhDerivative<T>(cTilde, dzc, scratch);
-                Recurrence.TimesSigmoidDerivative<T>(o, dzo, scratch);
-                dhb.Clear(); // receives Whᵀ·dz below
+                int j = at + s;
+                LstmKernel.Backward<T>(_z.AsSpan(j * g4, g4), _tanhC.AsSpan(j * nh, nh), _cPrev.AsSpan(j * nh, nh),
+                    dh.AsSpan(s * nh, nh), dOutput.AsSpan(layout.Column(t, s) * ldOutput + row, nh), dc.AsSpan(s * nh, nh),
+                    dz.AsSpan(j * g4, g4), dBias);
             }
-            // dWh += dZ⟨t⟩·h⟨t−1⟩ᵀ;  dh⟨t−1⟩ += Whᵀ·dZ⟨t⟩ (padded columns keep their carried gradient: dZ is 0 there)
-            Gemm.Multiply(false, true, g4, nh, m, T.One, dzt, g4, h.AsSpan(prev, block), nh, T.One, dWh, g4);
-            Gemm.Multiply(true, false, nh, m, g4, T.One, wh, g4, dzt, g4, T.One, dh, nh);
+            // dh⟨t−1⟩ = Whᵀ·dZ⟨t⟩ for the running sequences; the others keep what they carry (dFinal, or dInitial).
+            Gemm.Multiply(_whTransposed, false, n, T.One, dz.AsSpan(at * g4, n * g4), g4, T.Zero, dh, nh);
         }
 
-        // Input terms of all steps at once: dWx += dZ·Xᵀ, db += Σ dZ, dX = Wxᵀ·dZ.
-        int columns = steps * m;
-        Gemm.Multiply(false, true, g4, InputSize, columns, T.One, dz, g4, Tensor.Data(x.Data), InputSize, T.One,
-            Tensor.Data(Wx.Grad), g4);
-        Tensor.AccumulateRowSums<T>(dz, g4, columns, Tensor.Data(B.Grad));
-        var dx = Matrix<T>.Build.Dense(InputSize, columns);
-        Gemm.Multiply(true, false, InputSize, columns, g4, T.One, Tensor.Data(Wx.Value), g4, dz, g4, T.Zero,
-            Tensor.Data(dx), InputSize);
-        return (x.With(dx), new RecurrentState<T>(dH, dC));
+        // The weight gradients of all steps at once: dWx += dZ·Xᵀ, dWh += dZ·H⟨t−1⟩ᵀ, db += Σ dZ.
+        Gemm.Multiply(false, true, g4, nx, real, T.One, dz, g4, _xh, ld, T.One, Tensor.Data(Wx.Grad), g4);
+        Gemm.Multiply(false, true, g4, nh, real, T.One, dz, g4, _xh.AsSpan(nx), ld, T.One, Tensor.Data(Wh.Grad), g4);
+        var db = Tensor.Data(B.Grad);
+        for (int i = 0; i < g4; i++) db[i] += dBias[i];
+
+        var dInitialH = Matrix<T>.Build.Dense(nh, m);
+        var dInitialC = Matrix<T>.Build.Dense(nh, m);
+        for (int s = 0; s < m; s++)
+        {
+            int b = layout.Order[s];
+            dh.AsSpan(s * nh, nh).CopyTo(Tensor.Data(dInitialH).AsSpan(b * nh, nh));
+            dc.AsSpan(s * nh, nh).CopyTo(Tensor.Data(dInitialC).AsSpan(b * nh, nh));
+        }
+        return new RecurrentState<T>(dInitialH, dInitialC);
     }
 
-    private static void CopyOrClear(Matrix<T>? source, Span<T> destination)
+    /// <summary>
+    /// dX = Wxᵀ·dZ of the last <see cref="BackwardThroughTime"/>, into <paramref name="dx"/> (n_x × (T·m), the
+    /// batch's layout; padded columns are left as they are), or added to it when <paramref name="accumulate"/>.
+    /// </summary>
+    internal void InputGradient(T[] dx, bool accumulate)
     {
-        if (source is null) destination.Clear();
-        else Tensor.Data(source).AsSpan().CopyTo(destination);
+        var layout = _layout!;
+        int nx = InputSize, g4 = 4 * HiddenSize, real = layout.Real;
+        var wx = Tensor.Data(Wx.Value);
+        if (layout.Identity)
+        {
+            Gemm.Multiply(true, false, nx, real, g4, T.One, wx, g4, _dz, g4, accumulate ? T.One : T.Zero, dx, nx);
+            return;
+        }
+        var packed = Grow(ref _dx, nx * real);
+        Gemm.Multiply(true, false, nx, real, g4, T.One, wx, g4, _dz, g4, T.Zero, packed, nx);
+        if (!accumulate)
+        {
+            layout.Scatter<T>(packed, nx, nx, dx, nx);
+            return;
+        }
+        for (int t = 0; t < layout.Steps; t++)
+            for (int s = 0; s < layout.Count[t]; s++)
+            {
+                var to = dx.AsSpan(layout.Column(t, s) * nx, nx);
+                System.Numerics.Tensors.TensorPrimitives.Add(to, packed.AsSpan((layout.Offset[t] + s) * nx, nx), to);
+            }
+    }
+
+    /// <summary>[Wx Wh] side by side (4n_h × (n_x + n_h)), packed for the kernel once per pass.</summary>
+    private void PackWeights()
+    {
+        int g4 = 4 * HiddenSize, nx = InputSize, nh = HiddenSize;
+        var wxh = Grow(ref _wxh, g4 * (nx + nh));
+        Tensor.Data(Wx.Value).AsSpan(0, g4 * nx).CopyTo(wxh);
+        Tensor.Data(Wh.Value).AsSpan(0, g4 * nh).CopyTo(wxh.AsSpan(g4 * nx));
+        _wPacked.Pack(false, g4, nx + nh, wxh, g4);
+    }
+
+    private static T[] Grow(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+        return buffer;
     }
 
     /// <summary>Splits stacked [f; i; c̃; o] row blocks into the lecture's W_g = [Wh_g, Wx_g] and b_g.</summary>

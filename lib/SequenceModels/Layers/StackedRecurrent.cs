@@ -7,7 +7,7 @@ namespace SequenceModels;
 /// gradient a path around each layer. States are the layers' states concatenated along the rows, layer 0 first;
 /// parameters are named <c>layer0.Wx</c>, <c>layer1.Wx</c>, ….
 /// </summary>
-public sealed class StackedRecurrent<T> : IRecurrentLayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed class StackedRecurrent<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : struct, IFloatingPointIeee754<T>
 {
     private SequenceBatch<T>? _x;
 
@@ -81,6 +81,17 @@ public sealed class StackedRecurrent<T> : IRecurrentLayer<T> where T : struct, I
     /// <remarks>x is InputSize × (T·m), the output OutputSize × (T·m); states are StateSize × m, layer 0's rows first.</remarks>
     public (SequenceBatch<T> Output, RecurrentState<T> Final) Forward(SequenceBatch<T> x, RecurrentState<T>? initial = null)
     {
+        var result = Run(x, initial, train: true);
+        _x = x;
+        return result;
+    }
+
+    /// <inheritdoc />
+    (SequenceBatch<T> Output, RecurrentState<T> Final) IPredictingLayer<T>.Infer(SequenceBatch<T> x, RecurrentState<T>? initial) =>
+        Run(x, initial, train: false);
+
+    private (SequenceBatch<T> Output, RecurrentState<T> Final) Run(SequenceBatch<T> x, RecurrentState<T>? initial, bool train)
+    {
         ArgumentNullException.ThrowIfNull(x);
         Shape.RequireRows(x.Data, InputSize, nameof(x));
         var initials = Recurrence.SplitState(initial, Layers, x.BatchSize, nameof(initial));
@@ -88,12 +99,11 @@ public sealed class StackedRecurrent<T> : IRecurrentLayer<T> where T : struct, I
         var a = x;
         for (int l = 0; l < Layers.Count; l++)
         {
-            var (output, final) = Layers[l].Forward(a, initials[l]);
+            var (output, final) = train ? Layers[l].Forward(a, initials[l]) : Layers[l].Infer(a, initials[l]);
             // Both are zero at padded positions, so the sum is too.
             a = Residual && l > 0 ? output.With(output.Data + a.Data) : output;
             finals[l] = final;
         }
-        _x = x;
         return (a, Recurrence.ConcatState(finals, HasCell));
     }
 
