@@ -55,9 +55,10 @@ public sealed record CharLanguageModelOptions(RecurrentCell Cell = RecurrentCell
 /// </summary>
 public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, IFloatingPointIeee754<T>
 {
-    // What Loss keeps for Backward: the loss gradient and the dropout masks (null without dropout).
+    // What Loss keeps for Backward: the loss gradient and the dropout masks (when the pass dropped).
     private SequenceBatch<T>? _dLogits;
-    private T[]? _inputMask, _outputMask;
+    private T[]? _inputMask, _outputMask; // reused from batch to batch
+    private bool _dropped;
 
     /// <summary>A freshly initialised model over <paramref name="vocabulary"/>.</summary>
     /// <param name="vocabulary">The characters; V = vocabulary.Count is the size of the softmax.</param>
@@ -131,9 +132,10 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
         ArgumentNullException.ThrowIfNull(inputs);
         double p = dropout is null ? 0 : Options.Dropout;
         var e = Embedding.Forward(inputs);
-        _inputMask = p > 0 ? Dropout.Apply(e.Data, p, dropout!) : null;
+        if (p > 0) Dropout.Apply(e.Data, p, dropout!, ref _inputMask);
         var (a, final) = Recurrent.Forward(e, initial);
-        _outputMask = p > 0 ? Dropout.Apply(a.Data, p, dropout!) : null;
+        if (p > 0) Dropout.Apply(a.Data, p, dropout!, ref _outputMask);
+        _dropped = p > 0;
         (double loss, _dLogits) = Losses.LogSoftmaxNll(Output.Forward(a), targets);
         return (loss, final);
     }
@@ -147,9 +149,9 @@ public sealed class CharLanguageModel<T> : IHasParameters<T> where T : struct, I
     {
         var dLogits = _dLogits ?? throw new InvalidOperationException("Backward needs a Loss first.");
         var da = Output.Backward(dLogits);
-        if (_outputMask is not null) Dropout.Backward(da.Data, _outputMask);
+        if (_dropped) Dropout.Backward(da.Data, _outputMask!);
         var (de, _) = Recurrent.Backward(da);
-        if (_inputMask is not null) Dropout.Backward(de.Data, _inputMask);
+        if (_dropped) Dropout.Backward(de.Data, _inputMask!);
         Embedding.Backward(de);
     }
 

@@ -133,7 +133,7 @@ public static class CharLanguageModelTraining
                 (double loss, var final) = model.Loss(inputs, targets, state, dropout: rng);
                 model.Backward();
                 double norm = GradientClipping.ClipByGlobalNorm(model.Parameters, options.ClipNorm);
-                optimizer.Step(model.Parameters);
+                optimizer.StepChecked(model.Parameters); // the norm was finite, so every gradient is
                 state = final;
 
                 step++;

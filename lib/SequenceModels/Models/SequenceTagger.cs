@@ -28,7 +28,8 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
     public const string ModelKind = "SequenceTagger";
 
     // What the last forward pass keeps for Backward.
-    private T[]? _embeddingMask, _outputMask; // dropout masks (null: no dropout in that pass)
+    private T[]? _embeddingMask, _outputMask; // dropout masks, reused from batch to batch
+    private bool _dropped;                     // whether the last pass applied them
     private SequenceBatch<T>? _dLogits;
 
     /// <summary>A new tagger with random weights.</summary>
@@ -86,9 +87,10 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
         ArgumentNullException.ThrowIfNull(words);
         bool drop = dropout is not null && Options.Dropout > 0;
         var e = Embedding.Forward(words);                                   // n_e × (T·m)
-        _embeddingMask = drop ? Dropout.Apply(e.Data, Options.Dropout, dropout!) : null;
+        if (drop) Dropout.Apply(e.Data, Options.Dropout, dropout!, ref _embeddingMask);
         var (a, _) = Recurrent.Forward(e);                                  // n_h × (T·m)
-        _outputMask = drop ? Dropout.Apply(a.Data, Options.Dropout, dropout!) : null;
+        if (drop) Dropout.Apply(a.Data, Options.Dropout, dropout!, ref _outputMask);
+        _dropped = drop;
         _dLogits = null;
         return Output.Forward(a);                                           // K × (T·m)
     }
@@ -120,9 +122,9 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
     {
         var dz = _dLogits ?? throw new InvalidOperationException("Backward needs a Loss first.");
         var da = Output.Backward(dz);
-        if (_outputMask is not null) Dropout.Backward(da.Data, _outputMask);
+        if (_dropped) Dropout.Backward(da.Data, _outputMask!);
         var (de, _) = Recurrent.Backward(da);
-        if (_embeddingMask is not null) Dropout.Backward(de.Data, _embeddingMask);
+        if (_dropped) Dropout.Backward(de.Data, _embeddingMask!);
         Embedding.Backward(de);
     }
 
@@ -144,7 +146,10 @@ public sealed class SequenceTagger<T> : IHasParameters<T> where T : struct, IFlo
     /// </summary>
     public int[] Predict(TokenBatch words)
     {
-        var z = Forward(words);
+        ArgumentNullException.ThrowIfNull(words);
+        // The prediction pass keeps nothing for a backward pass (and a Backward after it needs a new Loss).
+        _dLogits = null;
+        var z = Output.Forward(Recurrent.Infer(Embedding.Forward(words)).Output);
         int k = Tags.Count, m = words.BatchSize;
         var scores = Tensor.Data(z.Data);
         var predicted = new int[words.Steps * m];

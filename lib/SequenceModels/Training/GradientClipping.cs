@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SequenceModels;
 
@@ -70,15 +72,12 @@ public static class GradientClipping
     /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞.</exception>
     public static double GlobalNorm<T>(IReadOnlyList<Parameter<T>> parameters) where T : struct, IFloatingPointIeee754<T>
     {
-        ThrowIfNonFinite(parameters);
+        ArgumentNullException.ThrowIfNull(parameters);
+        // One pass: a NaN or ±∞ entry makes the sum NaN or +∞, and only then are the entries checked one by one.
         double sum = 0;
-        foreach (var p in parameters)
-            foreach (var g in Tensor.Data(p.Grad))
-            {
-                double d = double.CreateChecked(g);
-                sum += d * d;
-            }
-        if (!double.IsInfinity(sum)) return Math.Sqrt(sum);
+        foreach (var p in parameters) sum += SumOfSquares<T>(Tensor.Data(p.Grad));
+        if (double.IsFinite(sum)) return Math.Sqrt(sum);
+        ThrowIfNonFinite(parameters);
         // Finite doubles whose squares overflow: scale by the largest magnitude first.
         double scale = parameters.Max(p => double.CreateChecked(TensorPrimitives.MaxMagnitude<T>(Tensor.Data(p.Grad))));
         sum = 0;
@@ -89,6 +88,56 @@ public static class GradientClipping
                 sum += d * d;
             }
         return scale * Math.Sqrt(sum);
+    }
+
+    // Σ g² in double, in chunks of a fixed size summed in order (the chunks of a large gradient on all cores), so the
+    // result does not depend on the number of cores.
+    private const int NormChunk = 1 << 15;
+
+    private static double SumOfSquares<T>(T[] g) where T : struct, IFloatingPointIeee754<T>
+    {
+        int chunks = (g.Length + NormChunk - 1) / NormChunk;
+        if (chunks <= 1) return SumOfSquares<T>(g.AsSpan());
+        var partial = new double[chunks];
+        Parallel.For(0, chunks, c => partial[c] = SumOfSquares<T>(g.AsSpan(c * NormChunk, Math.Min(NormChunk, g.Length - c * NormChunk))));
+        double sum = 0;
+        foreach (double x in partial) sum += x;
+        return sum;
+    }
+
+    private static double SumOfSquares<T>(ReadOnlySpan<T> g) where T : struct, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        var s0 = Vector256<double>.Zero;
+        var s1 = Vector256<double>.Zero;
+        if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+        {
+            var f = MemoryMarshal.Cast<T, float>(g);
+            for (; i <= f.Length - 8; i += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(f), (nuint)i));
+                s0 = Vector256.FusedMultiplyAdd(lo, lo, s0);
+                s1 = Vector256.FusedMultiplyAdd(hi, hi, s1);
+            }
+        }
+        else if (typeof(T) == typeof(double) && Vector256.IsHardwareAccelerated)
+        {
+            var d = MemoryMarshal.Cast<T, double>(g);
+            for (; i <= d.Length - 8; i += 8)
+            {
+                var a = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(d), (nuint)i);
+                var b = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(d), (nuint)(i + 4));
+                s0 = Vector256.FusedMultiplyAdd(a, a, s0);
+                s1 = Vector256.FusedMultiplyAdd(b, b, s1);
+            }
+        }
+        double sum = Vector256.Sum(s0 + s1);
+        for (; i < g.Length; i++)
+        {
+            double x = double.CreateChecked(g[i]);
+            sum += x * x;
+        }
+        return sum;
     }
 
     /// <summary>Throws if any gradient entry is NaN or ±∞, naming the first parameter and entry where it is.</summary>

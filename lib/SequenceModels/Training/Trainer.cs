@@ -72,7 +72,9 @@ public sealed class Trainer<T> where T : struct, IFloatingPointIeee754<T>
                 if (Options.ClipValue is double limit && GradientClipping.ClipByValue(_parameters, limit) > 0)
                     norm = GradientClipping.GlobalNorm(_parameters); // clamping changed the gradient
                 if (Options.ClipNorm is double maxNorm) GradientClipping.ScaleToNorm(_parameters, norm, maxNorm);
-                _optimizer.Step(_parameters);
+                // The norm was finite, so every gradient is: Adam need not check them again.
+                if (_optimizer is Adam<T> adam) adam.StepChecked(_parameters);
+                else _optimizer.Step(_parameters);
 
                 int count = countTokens?.Invoke(batch) ?? 1;
                 tokens += count;

@@ -61,13 +61,14 @@ public class AdamTests
             g.CopyTo(p.Grad);
             var gd = Tensor.Data(g);
             adam.Step([p]);
-            for (int i = 0; i < size; i++) // Algorithm 1, one entry at a time
+            // Algorithm 1, one entry at a time, with the bias corrections folded into two constants as PyTorch folds
+            // them: α·m̂/(√v̂ + ε) = (α/(1 − β1ᵗ))·m / (√v/√(1 − β2ᵗ) + ε).
+            double stepSize = 0.01 / (1 - Math.Pow(0.8, t)), inverseRoot = 1 / Math.Sqrt(1 - Math.Pow(0.99, t));
+            for (int i = 0; i < size; i++)
             {
                 m[i] = 0.8 * m[i] + (1 - 0.8) * gd[i];
                 v[i] = 0.99 * v[i] + (1 - 0.99) * (gd[i] * gd[i]);
-                double mHat = m[i] / (1 - Math.Pow(0.8, t));
-                double vHat = v[i] / (1 - Math.Pow(0.99, t));
-                w[i] = w[i] - 0.01 * mHat / (Math.Sqrt(vHat) + 1e-6);
+                w[i] = w[i] - stepSize * m[i] / (Math.Sqrt(v[i]) * inverseRoot + 1e-6);
             }
         }
         Assert.Equal(w, p.Value.Enumerate().ToArray());
@@ -89,12 +90,12 @@ public class AdamTests
             g.CopyTo(p.Grad);
             var gd = Tensor.Data(g);
             adam.Step([p]);
-            float c1 = (float)(1 - Math.Pow(0.9, t)), c2 = (float)(1 - Math.Pow(0.999, t));
+            float stepSize = (float)(0.001 / (1 - Math.Pow(0.9, t))), inverseRoot = (float)(1 / Math.Sqrt(1 - Math.Pow(0.999, t)));
             for (int i = 0; i < size; i++)
             {
                 m[i] = 0.9f * m[i] + (1 - 0.9f) * gd[i];
                 v[i] = 0.999f * v[i] + (1 - 0.999f) * (gd[i] * gd[i]);
-                w[i] = w[i] - 0.001f * (m[i] / c1) / (MathF.Sqrt(v[i] / c2) + 1e-8f);
+                w[i] = w[i] - stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseRoot + 1e-8f);
             }
         }
         Assert.Equal(w, p.Value.Enumerate().ToArray());
