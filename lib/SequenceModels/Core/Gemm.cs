@@ -89,7 +89,8 @@ public static class Gemm
         }
         if (a.Copy is { } copy)
         {
-            Multiply(GemmPath.Portable, 1, false, transposeB, m, n, k, alpha, copy, Math.Max(1, m), b, ldb, beta, c, ldc);
+            Multiply(GemmPath.Portable, 1, a.CopyTransposed, transposeB, m, n, k, alpha, copy,
+                Math.Max(1, a.CopyTransposed ? k : m), b, ldb, beta, c, ldc);
             return;
         }
         int parts = Parts(m, n, k);
@@ -243,8 +244,11 @@ internal sealed unsafe class PackedMatrix<T> where T : struct, IFloatingPointIee
 
     internal int PackedRows { get; private set; }
 
-    /// <summary>op(A) as a plain column-major copy, for the portable path (and types the kernel does not know).</summary>
+    /// <summary>A as a plain column-major copy (k × m when <see cref="CopyTransposed"/>), for the portable path and
+    /// types the kernel does not know.</summary>
     internal T[]? Copy { get; private set; }
+
+    internal bool CopyTransposed { get; private set; }
 
     internal void* Pointer => Unsafe.AsPointer(ref _storage![_offset]);
 
@@ -258,9 +262,9 @@ internal sealed unsafe class PackedMatrix<T> where T : struct, IFloatingPointIee
         if (path == GemmPath.Portable || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
         {
             var copy = Copy is { } c && c.Length >= m * k ? c : new T[m * k];
-            for (int j = 0; j < k; j++)
-                for (int i = 0; i < m; i++) copy[j * m + i] = transposeA ? a[i * lda + j] : a[j * lda + i];
-            Copy = copy;
+            int rows = transposeA ? k : m, columns = transposeA ? m : k;
+            for (int j = 0; j < columns; j++) a.Slice(j * lda, rows).CopyTo(copy.AsSpan(j * rows, rows));
+            (Copy, CopyTransposed) = (copy, transposeA);
             return this;
         }
         Copy = null;

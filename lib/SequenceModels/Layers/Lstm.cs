@@ -181,67 +181,32 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
     /// </summary>
     internal RecurrentState<T> Run(SequenceBatch<T> x, RecurrentState<T>? initial, bool train, T[] output, int ldOutput, int row)
     {
-        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = x.BatchSize, steps = x.Steps;
-        var layout = PackedLayout.For(x.Lengths, steps);
+        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = x.BatchSize;
+        var layout = PackedLayout.For(x.Lengths, x.Steps);
         int real = layout.Real;
         PackWeights();
         // Training keeps every real position; prediction cycles through two steps' worth of [x; h] and c⟨t−1⟩.
-        var xh = train ? Grow(ref _xh, ld * real) : Grow(ref _predictXh, 2 * ld * m);
-        var z = train ? Grow(ref _z, g4 * real) : Grow(ref _predictZ, g4 * m);
-        var cPrev = train ? Grow(ref _cPrev, nh * real) : Grow(ref _predictC, 2 * nh * m);
-        var tanhC = train ? Grow(ref _tanhC, nh * real) : [];
-        var input = Tensor.Data(x.Data);
-        var bias = Tensor.Data(B.Value);
-        T[]? h0 = initial?.H is { } ih ? Tensor.Data(ih) : null, c0 = initial?.C is { } ic ? Tensor.Data(ic) : null;
-        var finalH = Matrix<T>.Build.Dense(nh, m);
-        var finalC = Matrix<T>.Build.Dense(nh, m);
-        var fh = Tensor.Data(finalH);
-        var fc = Tensor.Data(finalC);
+        var pass = new Pass(this, x, layout, train, output, ldOutput, row)
+        {
+            XH = train ? Grow(ref _xh, ld * real) : Grow(ref _predictXh, 2 * ld * m),
+            Z = train ? Grow(ref _z, g4 * real) : Grow(ref _predictZ, g4 * m),
+            CPrev = train ? Grow(ref _cPrev, nh * real) : Grow(ref _predictC, 2 * nh * m),
+            TanhC = train ? Grow(ref _tanhC, nh * real) : [],
+            H0 = initial?.H is { } ih ? Tensor.Data(ih) : null,
+            C0 = initial?.C is { } ic ? Tensor.Data(ic) : null,
+        };
+        var (fh, fc) = (Tensor.Data(pass.FinalH), Tensor.Data(pass.FinalC));
         for (int s = layout.Count[0]; s < m; s++) // empty sequences keep the initial state
         {
             int b = layout.Order[s];
-            if (h0 is not null) h0.AsSpan(b * nh, nh).CopyTo(fh.AsSpan(b * nh, nh));
-            if (c0 is not null) c0.AsSpan(b * nh, nh).CopyTo(fc.AsSpan(b * nh, nh));
+            pass.H0?.AsSpan(b * nh, nh).CopyTo(fh.AsSpan(b * nh, nh));
+            pass.C0?.AsSpan(b * nh, nh).CopyTo(fc.AsSpan(b * nh, nh));
         }
-
-        int previous = 0; // sequences the previous step ran
-        for (int k = 0; k < steps; k++)
-        {
-            int t = Recurrence.StepAt(k, steps, Reverse), n = layout.Count[t];
-            if (n == 0) continue;
-            int xhAt = train ? layout.Offset[t] * ld : k % 2 * ld * m, cAt = train ? layout.Offset[t] * nh : k % 2 * nh * m;
-            int zAt = train ? layout.Offset[t] * g4 : 0;
-            for (int s = 0; s < n; s++)
-                input.AsSpan(layout.Column(t, s) * nx, nx).CopyTo(xh.AsSpan(xhAt + s * ld, nx));
-            // Sequences that start here (all at the first step; in reverse, those ending at t) start from the initial state.
-            for (int s = Math.Min(previous, n); s < n; s++)
-            {
-                int b = layout.Order[s];
-                var hStart = xh.AsSpan(xhAt + s * ld + nx, nh);
-                var cStart = cPrev.AsSpan(cAt + s * nh, nh);
-                if (h0 is null) hStart.Clear(); else h0.AsSpan(b * nh, nh).CopyTo(hStart);
-                if (c0 is null) cStart.Clear(); else c0.AsSpan(b * nh, nh).CopyTo(cStart);
-            }
-            // Z⟨t⟩ = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩]: all four gates of every running sequence in one product.
-            Gemm.Multiply(_wPacked, false, n, T.One, xh.AsSpan(xhAt, n * ld), ld, T.Zero, z.AsSpan(zAt, n * g4), g4);
-
-            // h⟨t⟩ and c⟨t⟩ go where the next step reads them, or to the final state when the sequence ends here.
-            int next = k + 1 < steps ? Math.Min(n, layout.Count[Recurrence.StepAt(k + 1, steps, Reverse)]) : 0;
-            int t1 = k + 1 < steps ? Recurrence.StepAt(k + 1, steps, Reverse) : t;
-            int xhNext = train ? layout.Offset[t1] * ld : (k + 1) % 2 * ld * m, cNext = train ? layout.Offset[t1] * nh : (k + 1) % 2 * nh * m;
-            for (int s = 0; s < n; s++)
-            {
-                int b = layout.Order[s];
-                var c = s < next ? cPrev.AsSpan(cNext + s * nh, nh) : fc.AsSpan(b * nh, nh);
-                var h = s < next ? xh.AsSpan(xhNext + s * ld + nx, nh) : fh.AsSpan(b * nh, nh);
-                LstmKernel.Forward<T>(z.AsSpan(zAt + s * g4, g4), bias, cPrev.AsSpan(cAt + s * nh, nh), c,
-                    train ? tanhC.AsSpan(cAt + s * nh, nh) : default, h);
-                h.CopyTo(output.AsSpan(layout.Column(t, s) * ldOutput + row, nh));
-            }
-            previous = n;
-        }
+        int split = Split(layout);
+        if (split > 0) ForkJoin.Invoke(() => pass.Forward(0, split), () => pass.Forward(split, m));
+        else pass.Forward(0, m);
         if (train) (_x, _layout) = (x, layout);
-        return new RecurrentState<T>(finalH, finalC);
+        return new RecurrentState<T>(pass.FinalH, pass.FinalC);
     }
 
     /// <summary>
@@ -253,7 +218,7 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
     internal RecurrentState<T> BackwardThroughTime(T[] dOutput, int ldOutput, int row, RecurrentState<T>? dFinal)
     {
         var layout = _layout ?? throw new InvalidOperationException("Backward needs a Forward first.");
-        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = layout.BatchSize, steps = layout.Steps, real = layout.Real;
+        int nx = InputSize, nh = HiddenSize, g4 = 4 * nh, ld = nx + nh, m = layout.BatchSize, real = layout.Real;
         if (dFinal?.H is { } dhFinal) Shape.Require(dhFinal, nh, m, "dFinal.H");
         if (dFinal?.C is { } dcFinal) Shape.Require(dcFinal, nh, m, "dFinal.C");
         _whTransposed.Pack(true, nh, g4, Tensor.Data(Wh.Value), g4);
@@ -261,7 +226,7 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
         // dL/dh and dL/dc flowing back from later steps, one column per sequence in length order.
         var dh = Grow(ref _dh, nh * m);
         var dc = Grow(ref _dc, nh * m);
-        var dBias = Grow(ref _dBias, g4);
+        var dBias = Grow(ref _dBias, 2 * g4); // one sum per half of the batch when the halves run on two cores
         Array.Clear(dh);
         Array.Clear(dc);
         Array.Clear(dBias);
@@ -271,27 +236,17 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
             if (dFinal?.H is { } dhf) Tensor.Data(dhf).AsSpan(b * nh, nh).CopyTo(dh.AsSpan(s * nh, nh));
             if (dFinal?.C is { } dcf) Tensor.Data(dcf).AsSpan(b * nh, nh).CopyTo(dc.AsSpan(s * nh, nh));
         }
-
-        for (int k = steps - 1; k >= 0; k--)
-        {
-            int t = Recurrence.StepAt(k, steps, Reverse), n = layout.Count[t], at = layout.Offset[t];
-            if (n == 0) continue;
-            for (int s = 0; s < n; s++)
-            {
-                int j = at + s;
-                LstmKernel.Backward<T>(_z.AsSpan(j * g4, g4), _tanhC.AsSpan(j * nh, nh), _cPrev.AsSpan(j * nh, nh),
-                    dh.AsSpan(s * nh, nh), dOutput.AsSpan(layout.Column(t, s) * ldOutput + row, nh), dc.AsSpan(s * nh, nh),
-                    dz.AsSpan(j * g4, g4), dBias);
-            }
-            // dh⟨t−1⟩ = Whᵀ·dZ⟨t⟩ for the running sequences; the others keep what they carry (dFinal, or dInitial).
-            Gemm.Multiply(_whTransposed, false, n, T.One, dz.AsSpan(at * g4, n * g4), g4, T.Zero, dh, nh);
-        }
+        int split = Split(layout);
+        if (split > 0)
+            ForkJoin.Invoke(() => BackwardSequences(0, split, dOutput, ldOutput, row, dBias.AsSpan(0, g4)),
+                () => BackwardSequences(split, m, dOutput, ldOutput, row, dBias.AsSpan(g4, g4)));
+        else BackwardSequences(0, m, dOutput, ldOutput, row, dBias.AsSpan(0, g4));
 
         // The weight gradients of all steps at once: dWx += dZ·Xᵀ, dWh += dZ·H⟨t−1⟩ᵀ, db += Σ dZ.
         Gemm.Multiply(false, true, g4, nx, real, T.One, dz, g4, _xh, ld, T.One, Tensor.Data(Wx.Grad), g4);
         Gemm.Multiply(false, true, g4, nh, real, T.One, dz, g4, _xh.AsSpan(nx), ld, T.One, Tensor.Data(Wh.Grad), g4);
         var db = Tensor.Data(B.Grad);
-        for (int i = 0; i < g4; i++) db[i] += dBias[i];
+        for (int i = 0; i < g4; i++) db[i] += dBias[i] + dBias[g4 + i];
 
         var dInitialH = Matrix<T>.Build.Dense(nh, m);
         var dInitialC = Matrix<T>.Build.Dense(nh, m);
@@ -302,6 +257,111 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
             dc.AsSpan(s * nh, nh).CopyTo(Tensor.Data(dInitialC).AsSpan(b * nh, nh));
         }
         return new RecurrentState<T>(dInitialH, dInitialC);
+    }
+
+    // The backward loop for the sequences [s0, s1) of the length order.
+    private void BackwardSequences(int s0, int s1, T[] dOutput, int ldOutput, int row, Span<T> dBias)
+    {
+        var layout = _layout!;
+        int nh = HiddenSize, g4 = 4 * nh, steps = layout.Steps;
+        for (int k = steps - 1; k >= 0; k--)
+        {
+            int t = Recurrence.StepAt(k, steps, Reverse), n = Math.Min(layout.Count[t], s1), at = layout.Offset[t];
+            if (n <= s0) continue;
+            for (int s = s0; s < n; s++)
+            {
+                int j = at + s;
+                LstmKernel.Backward<T>(_z.AsSpan(j * g4, g4), _tanhC.AsSpan(j * nh, nh), _cPrev.AsSpan(j * nh, nh),
+                    _dh.AsSpan(s * nh, nh), dOutput.AsSpan(layout.Column(t, s) * ldOutput + row, nh), _dc.AsSpan(s * nh, nh),
+                    _dz.AsSpan(j * g4, g4), dBias);
+            }
+            // dh⟨t−1⟩ = Whᵀ·dZ⟨t⟩ for the running sequences; the others keep what they carry (dFinal, or dInitial).
+            Gemm.Multiply(_whTransposed, false, n - s0, T.One, _dz.AsSpan((at + s0) * g4, (n - s0) * g4), g4, T.Zero,
+                _dh.AsSpan(s0 * nh, (n - s0) * nh), nh);
+        }
+    }
+
+    /// <summary>
+    /// Where to cut the length order into two halves with about half the real positions each, which two cores then
+    /// run as two recurrences (<see cref="ForkJoin"/>; one core runs them one after the other); 0 for no cut: too few
+    /// sequences, or each step's product is large enough to be split by itself. The cut depends on the sizes only,
+    /// never on the cores, and each half sums its own bias gradient, so the numbers are the same on any machine.
+    /// </summary>
+    private int Split(PackedLayout layout)
+    {
+        int running = layout.Count[0];
+        if (running < 4 || (long)4 * HiddenSize * (InputSize + HiddenSize) * running >= Gemm.ParallelThreshold) return 0;
+        long half = 0;
+        for (int s = 0; s < running; s++)
+        {
+            half += Length(layout, s);
+            if (2 * half >= layout.Real) return s + 1 < running ? s + 1 : 0;
+        }
+        return 0;
+    }
+
+    // The length of the s-th sequence of the order: the steps at which it is among the running ones.
+    private static int Length(PackedLayout layout, int s)
+    {
+        int length = 0;
+        while (length < layout.Steps && layout.Count[length] > s) length++;
+        return length;
+    }
+
+    // One forward pass over the sequences [s0, s1) of the length order (two such passes can run at once on disjoint
+    // ranges: they share the buffers column by column).
+    private sealed class Pass(Lstm<T> layer, SequenceBatch<T> x, PackedLayout layout, bool train, T[] output, int ldOutput, int row)
+    {
+        public required T[] XH, Z, CPrev, TanhC;
+        public required T[]? H0, C0;
+        public readonly Matrix<T> FinalH = Matrix<T>.Build.Dense(layer.HiddenSize, x.BatchSize);
+        public readonly Matrix<T> FinalC = Matrix<T>.Build.Dense(layer.HiddenSize, x.BatchSize);
+
+        public void Forward(int s0, int s1)
+        {
+            int nx = layer.InputSize, nh = layer.HiddenSize, g4 = 4 * nh, ld = nx + nh, m = x.BatchSize, steps = x.Steps;
+            var input = Tensor.Data(x.Data);
+            var bias = Tensor.Data(layer.B.Value);
+            var (fh, fc) = (Tensor.Data(FinalH), Tensor.Data(FinalC));
+            int previous = 0; // sequences the previous step ran
+            for (int k = 0; k < steps; k++)
+            {
+                int t = Recurrence.StepAt(k, steps, layer.Reverse), n = Math.Min(layout.Count[t], s1), before = previous;
+                previous = layout.Count[t];
+                if (n <= s0) continue;
+                int xhAt = train ? layout.Offset[t] * ld : k % 2 * ld * m, cAt = train ? layout.Offset[t] * nh : k % 2 * nh * m;
+                int zAt = train ? layout.Offset[t] * g4 : 0;
+                for (int s = s0; s < n; s++)
+                    input.AsSpan(layout.Column(t, s) * nx, nx).CopyTo(XH.AsSpan(xhAt + s * ld, nx));
+                // Sequences that start here (all at the first step; in reverse, those ending at t) start from the initial state.
+                for (int s = Math.Max(s0, Math.Min(before, n)); s < n; s++)
+                {
+                    int b = layout.Order[s];
+                    var hStart = XH.AsSpan(xhAt + s * ld + nx, nh);
+                    var cStart = CPrev.AsSpan(cAt + s * nh, nh);
+                    if (H0 is null) hStart.Clear(); else H0.AsSpan(b * nh, nh).CopyTo(hStart);
+                    if (C0 is null) cStart.Clear(); else C0.AsSpan(b * nh, nh).CopyTo(cStart);
+                }
+                // Z⟨t⟩ = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩]: all four gates of every running sequence in one product.
+                Gemm.Multiply(layer._wPacked, false, n - s0, T.One, XH.AsSpan(xhAt + s0 * ld, (n - s0) * ld), ld, T.Zero,
+                    Z.AsSpan(zAt + s0 * g4, (n - s0) * g4), g4);
+
+                // h⟨t⟩ and c⟨t⟩ go where the next step reads them, or to the final state when the sequence ends here.
+                int next = k + 1 < steps ? Math.Min(n, layout.Count[Recurrence.StepAt(k + 1, steps, layer.Reverse)]) : 0;
+                int t1 = k + 1 < steps ? Recurrence.StepAt(k + 1, steps, layer.Reverse) : t;
+                int xhNext = train ? layout.Offset[t1] * ld : (k + 1) % 2 * ld * m;
+                int cNext = train ? layout.Offset[t1] * nh : (k + 1) % 2 * nh * m;
+                for (int s = s0; s < n; s++)
+                {
+                    int b = layout.Order[s];
+                    var c = s < next ? CPrev.AsSpan(cNext + s * nh, nh) : fc.AsSpan(b * nh, nh);
+                    var h = s < next ? XH.AsSpan(xhNext + s * ld + nx, nh) : fh.AsSpan(b * nh, nh);
+                    LstmKernel.Forward<T>(Z.AsSpan(zAt + s * g4, g4), bias, CPrev.AsSpan(cAt + s * nh, nh), c,
+                        train ? TanhC.AsSpan(cAt + s * nh, nh) : default, h);
+                    h.CopyTo(output.AsSpan(layout.Column(t, s) * ldOutput + row, nh));
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -63,65 +63,64 @@ internal static class LstmKernel
         else Backward<T, Vector256<T>, Lanes256<T>>(gates, tanhC, cPrev, dh, dOutput, dc, dz, dBias, n);
     }
 
+    // Four short loops, each light on registers: the gates σ(z + b) of f and i (contiguous), tanh of c̃, σ of o, then
+    // the cell and the output. The units past the last whole vector take the scalar forms of the same functions
+    // (the same bits as a vector lane), so results do not depend on the vector width.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward<T, TVector, TLanes>(Span<T> z, ReadOnlySpan<T> bias, ReadOnlySpan<T> cPrev, Span<T> c,
+    private static void Forward<T, TVector, TLanes>(Span<T> z, ReadOnlySpan<T> bias, ReadOnlySpan<T> cPrev, Span<T> c,
         Span<T> tanhC, Span<T> h, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TLanes : struct, ILanes<TVector, T>
     {
-        int w = TLanes.Count, whole = n / w * w;
-        ref T zf = ref MemoryMarshal.GetReference(z);
-        ref T b = ref MemoryMarshal.GetReference(bias);
+        Activate<T, TVector, TLanes>(z[..(2 * n)], bias[..(2 * n)], tanh: false);
+        Activate<T, TVector, TLanes>(z.Slice(2 * n, n), bias.Slice(2 * n, n), tanh: true);
+        Activate<T, TVector, TLanes>(z.Slice(3 * n, n), bias.Slice(3 * n, n), tanh: false);
+        ref T zr = ref MemoryMarshal.GetReference(z);
         ref T cp = ref MemoryMarshal.GetReference(cPrev);
         ref T cn = ref MemoryMarshal.GetReference(c);
         ref T hn = ref MemoryMarshal.GetReference(h);
         bool keep = !tanhC.IsEmpty;
         ref T tc = ref keep ? ref MemoryMarshal.GetReference(tanhC) : ref cn;
-        for (int r = 0; r < whole; r += w)
-            ForwardVector<T, TVector, TLanes>(ref zf, ref b, n, ref cp, ref cn, keep, ref tc, ref hn, (nuint)r);
-        if (whole == n) return;
-        // The last units, through a zero-padded copy: a gate block is n long, so its tail is not a whole vector.
-        // Scratch: z (4 blocks of w), bias (4), cPrev, c, tanh c, h.
-        int rest = n - whole;
-        T* s = stackalloc T[12 * w];
-        var scratch = new Span<T>(s, 12 * w);
-        scratch.Clear();
-        for (int g = 0; g < 4; g++)
+        nuint n1 = (nuint)n, n2 = 2 * n1, n3 = 3 * n1;
+        int r = 0;
+        for (; r <= n - TLanes.Count; r += TLanes.Count)
         {
-            z.Slice(g * n + whole, rest).CopyTo(scratch.Slice(g * w, rest));
-            bias.Slice(g * n + whole, rest).CopyTo(scratch.Slice((4 + g) * w, rest));
+            nuint at = (nuint)r;
+            // c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃;  h⟨t⟩ = o ⊙ tanh(c⟨t⟩)
+            var cv = TLanes.MultiplyAdd(TLanes.Load(ref zr, at), TLanes.Load(ref cp, at),
+                TLanes.Multiply(TLanes.Load(ref zr, n1 + at), TLanes.Load(ref zr, n2 + at)));
+            var t = Lanes.Tanh<TVector, T, TLanes>(cv);
+            TLanes.Store(cv, ref cn, at);
+            if (keep) TLanes.Store(t, ref tc, at);
+            TLanes.Store(TLanes.Multiply(TLanes.Load(ref zr, n3 + at), t), ref hn, at);
         }
-        cPrev.Slice(whole, rest).CopyTo(scratch.Slice(8 * w, rest));
-        ForwardVector<T, TVector, TLanes>(ref s[0], ref s[4 * w], w, ref s[8 * w], ref s[9 * w], true, ref s[10 * w], ref s[11 * w], 0);
-        for (int g = 0; g < 4; g++) scratch.Slice(g * w, rest).CopyTo(z.Slice(g * n + whole, rest));
-        scratch.Slice(9 * w, rest).CopyTo(c.Slice(whole));
-        if (keep) scratch.Slice(10 * w, rest).CopyTo(tanhC.Slice(whole));
-        scratch.Slice(11 * w, rest).CopyTo(h.Slice(whole));
+        for (; r < n; r++)
+        {
+            c[r] = T.FusedMultiplyAdd(z[r], cPrev[r], z[n + r] * z[2 * n + r]);
+            T t = Lanes.Tanh(c[r]);
+            if (keep) tanhC[r] = t;
+            h[r] = z[3 * n + r] * t;
+        }
     }
 
+    // y = σ(z + b) or tanh(z + b), in place.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardVector<T, TVector, TLanes>(ref T z, ref T b, int n, ref T cPrev, ref T c, bool keep, ref T tanhC,
-        ref T h, nuint r)
+    private static void Activate<T, TVector, TLanes>(Span<T> z, ReadOnlySpan<T> bias, bool tanh)
         where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TLanes : struct, ILanes<TVector, T>
     {
-        nuint n1 = (nuint)n, n2 = 2 * n1, n3 = 3 * n1;
-        var f = Lanes.Sigmoid<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref z, r), TLanes.Load(ref b, r)));
-        var i = Lanes.Sigmoid<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref z, n1 + r), TLanes.Load(ref b, n1 + r)));
-        var g = Lanes.Tanh<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref z, n2 + r), TLanes.Load(ref b, n2 + r)));
-        var o = Lanes.Sigmoid<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref z, n3 + r), TLanes.Load(ref b, n3 + r)));
-        TLanes.Store(f, ref z, r);
-        TLanes.Store(i, ref z, n1 + r);
-        TLanes.Store(g, ref z, n2 + r);
-        TLanes.Store(o, ref z, n3 + r);
-        // c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃;  h⟨t⟩ = o ⊙ tanh(c⟨t⟩)
-        var cv = TLanes.MultiplyAdd(f, TLanes.Load(ref cPrev, r), TLanes.Multiply(i, g));
-        var tc = Lanes.Tanh<TVector, T, TLanes>(cv);
-        TLanes.Store(cv, ref c, r);
-        if (keep) TLanes.Store(tc, ref tanhC, r);
-        TLanes.Store(TLanes.Multiply(o, tc), ref h, r);
+        ref T zr = ref MemoryMarshal.GetReference(z);
+        ref T br = ref MemoryMarshal.GetReference(bias);
+        int r = 0;
+        if (tanh)
+            for (; r <= z.Length - TLanes.Count; r += TLanes.Count)
+                TLanes.Store(Lanes.Tanh<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref zr, (nuint)r), TLanes.Load(ref br, (nuint)r))), ref zr, (nuint)r);
+        else
+            for (; r <= z.Length - TLanes.Count; r += TLanes.Count)
+                TLanes.Store(Lanes.Sigmoid<TVector, T, TLanes>(TLanes.Add(TLanes.Load(ref zr, (nuint)r), TLanes.Load(ref br, (nuint)r))), ref zr, (nuint)r);
+        for (; r < z.Length; r++) z[r] = tanh ? Lanes.Tanh(z[r] + bias[r]) : Lanes.Sigmoid(z[r] + bias[r]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Backward<T, TVector, TLanes>(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> cPrev,
+    private static void Backward<T, TVector, TLanes>(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> cPrev,
         ReadOnlySpan<T> dh, ReadOnlySpan<T> dOutput, Span<T> dc, Span<T> dz, Span<T> dBias, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TLanes : struct, ILanes<TVector, T>
     {
@@ -136,30 +135,7 @@ internal static class LstmKernel
         ref T dbr = ref MemoryMarshal.GetReference(dBias);
         for (int r = 0; r < whole; r += w)
             BackwardVector<T, TVector, TLanes>(ref gr, n, ref tc, ref cp, ref dhr, ref dor, ref dcr, ref dzr, ref dbr, (nuint)r);
-        if (whole == n) return;
-        int rest = n - whole;
-        // Gates and gradients at 4 blocks of w (0..4w, 8w..12w), tanh c, c⟨t−1⟩, dh, dOutput, dc at 4w..8w, 12w: padded copies.
-        T* s = stackalloc T[17 * w];
-        var scratch = new Span<T>(s, 17 * w);
-        scratch.Clear();
-        for (int g = 0; g < 4; g++)
-        {
-            gates.Slice(g * n + whole, rest).CopyTo(scratch.Slice(g * w, rest));
-            dBias.Slice(g * n + whole, rest).CopyTo(scratch.Slice((12 + g) * w, rest));
-        }
-        tanhC.Slice(whole, rest).CopyTo(scratch.Slice(4 * w, rest));
-        cPrev.Slice(whole, rest).CopyTo(scratch.Slice(5 * w, rest));
-        dh.Slice(whole, rest).CopyTo(scratch.Slice(6 * w, rest));
-        dOutput.Slice(whole, rest).CopyTo(scratch.Slice(7 * w, rest));
-        dc.Slice(whole, rest).CopyTo(scratch.Slice(16 * w, rest));
-        BackwardVector<T, TVector, TLanes>(ref s[0], w, ref s[4 * w], ref s[5 * w], ref s[6 * w], ref s[7 * w], ref s[16 * w],
-            ref s[8 * w], ref s[12 * w], 0);
-        for (int g = 0; g < 4; g++)
-        {
-            scratch.Slice((8 + g) * w, rest).CopyTo(dz.Slice(g * n + whole, rest));
-            scratch.Slice((12 + g) * w, rest).CopyTo(dBias.Slice(g * n + whole, rest));
-        }
-        scratch.Slice(16 * w, rest).CopyTo(dc.Slice(whole, rest));
+        BackwardScalar(gates, tanhC, cPrev, dh, dOutput, dc, dz, dBias, whole);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -205,33 +181,34 @@ internal static class LstmKernel
         int n = c.Length;
         for (int r = 0; r < n; r++)
         {
-            T f = Sigmoid(z[r] + bias[r]), i = Sigmoid(z[n + r] + bias[n + r]);
-            T g = T.Tanh(z[2 * n + r] + bias[2 * n + r]), o = Sigmoid(z[3 * n + r] + bias[3 * n + r]);
+            T f = Lanes.Sigmoid(z[r] + bias[r]), i = Lanes.Sigmoid(z[n + r] + bias[n + r]);
+            T g = Lanes.Tanh(z[2 * n + r] + bias[2 * n + r]), o = Lanes.Sigmoid(z[3 * n + r] + bias[3 * n + r]);
             (z[r], z[n + r], z[2 * n + r], z[3 * n + r]) = (f, i, g, o);
-            c[r] = f * cPrev[r] + i * g;
-            T tc = T.Tanh(c[r]);
+            c[r] = T.FusedMultiplyAdd(f, cPrev[r], i * g);
+            T tc = Lanes.Tanh(c[r]);
             if (!tanhC.IsEmpty) tanhC[r] = tc;
             h[r] = o * tc;
         }
     }
 
+    // Units [from, n) one at a time, by the same operations as a vector lane of BackwardVector.
     private static void BackwardScalar<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
-        ReadOnlySpan<T> dOutput, Span<T> dc, Span<T> dz, Span<T> dBias) where T : struct, IFloatingPointIeee754<T>
+        ReadOnlySpan<T> dOutput, Span<T> dc, Span<T> dz, Span<T> dBias, int from = 0) where T : struct, IFloatingPointIeee754<T>
     {
         int n = dc.Length;
-        for (int r = 0; r < n; r++)
+        for (int r = from; r < n; r++)
         {
             T f = gates[r], i = gates[n + r], g = gates[2 * n + r], o = gates[3 * n + r], tc = tanhC[r];
             T dhv = dh[r] + dOutput[r];
-            T dcv = dhv * o * (T.One - tc * tc) + dc[r];
+            T dO = dhv * tc;
+            T dcv = T.FusedMultiplyAdd(dhv * o, T.One - tc * tc, dc[r]);
+            T dF = dcv * cPrev[r], dI = dcv * g, dG = dcv * i;
             dc[r] = dcv * f;
-            dz[r] = dcv * cPrev[r] * f * (T.One - f);
-            dz[n + r] = dcv * g * i * (T.One - i);
-            dz[2 * n + r] = dcv * i * (T.One - g * g);
-            dz[3 * n + r] = dhv * tc * o * (T.One - o);
+            dz[r] = dF * (f * (T.One - f));
+            dz[n + r] = dI * (i * (T.One - i));
+            dz[2 * n + r] = dG * (T.One - g * g);
+            dz[3 * n + r] = dO * (o * (T.One - o));
             for (int k = 0; k < 4; k++) dBias[k * n + r] += dz[k * n + r];
         }
     }
-
-    private static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 }

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace SequenceModels;
@@ -145,15 +147,47 @@ public static class Losses
                     g[col * k + target] = -T.One / nT;
                     continue;
                 }
-                // log softmax(z)[target] = (z_target − c) − log Σ e^{z − c}; gradient (softmax − onehot)/N,
-                // computed as e^{z − c}·(1/(N·Σ)) − onehot/N: one pass over the column instead of two divisions.
-                var gc = g.AsSpan(col * k, k);
-                T s = Softmax.ExpShifted<T>(zc, gc, out T max);
-                sum += double.CreateChecked(zc[target] - max - T.Log(s));
-                TensorPrimitives.Multiply(gc, T.One / (nT * s), gc);
-                gc[target] -= T.One / nT;
+                sum += double.CreateChecked(ColumnLogSoftmaxNll(zc, g.AsSpan(col * k, k), target, nT));
             }
         return (-sum / n, grad);
+    }
+
+    // One column: returns log softmax(z)[target] = (z_target − c) − log Σ e^{z − c} (c the column's maximum) and writes
+    // the gradient (softmax − onehot)/N as e^{z − c}·(1/(N·Σ)) − onehot/N, with vector exponentials for float and double.
+    private static T ColumnLogSoftmaxNll<T>(ReadOnlySpan<T> z, Span<T> g, int target, T n) where T : struct, IFloatingPointIeee754<T>
+    {
+        T max = z[0];
+        for (int i = 1; i < z.Length; i++) max = T.Max(max, z[i]);
+        T s = typeof(T) == typeof(float) ? T.CreateTruncating(ExpShifted(MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(g), float.CreateTruncating(max)))
+            : typeof(T) == typeof(double) ? T.CreateTruncating(ExpShifted(MemoryMarshal.Cast<T, double>(z), MemoryMarshal.Cast<T, double>(g), double.CreateTruncating(max)))
+            : Softmax.ExpShifted<T>(z, g, out _);
+        TensorPrimitives.Multiply(g, T.One / (n * s), g);
+        g[target] -= T.One / n;
+        return z[target] - max - T.Log(s);
+    }
+
+    // e = e^{z − max}, returning Σ e (the lanes of 256-bit vectors summed, then the last numbers one by one: the same
+    // order whatever vectors the CPU has).
+    private static T ExpShifted<T>(ReadOnlySpan<T> z, Span<T> e, T max) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ExpShifted<T, Vector256<T>, Lanes256<T>>(z, e, max);
+
+    private static T ExpShifted<T, TVector, TLanes>(ReadOnlySpan<T> z, Span<T> e, T max)
+        where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TLanes : struct, ILanes<TVector, T>
+    {
+        ref T zr = ref MemoryMarshal.GetReference(z);
+        ref T er = ref MemoryMarshal.GetReference(e);
+        var c = TLanes.Create(max);
+        var sum = TLanes.Create(T.Zero);
+        int i = 0;
+        for (; i <= z.Length - TLanes.Count; i += TLanes.Count)
+        {
+            var x = TLanes.Exp(TLanes.Subtract(TLanes.Load(ref zr, (nuint)i), c));
+            TLanes.Store(x, ref er, (nuint)i);
+            sum = TLanes.Add(sum, x);
+        }
+        T s = TLanes.Sum(sum);
+        for (; i < z.Length; i++) s += e[i] = Lanes.Exp(z[i] - max);
+        return s;
     }
 
     private static (double Loss, Matrix<T> Gradient) MaskedSquaredError<T>(Matrix<T> prediction, Matrix<T> target, int steps,

@@ -94,6 +94,37 @@ public class GemmTests
             }
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_packed_operand_gives_the_same_bits_as_the_unpacked_one(bool ta, bool tb)
+    {
+        // The recurrent layers pack their weights once per pass and multiply every step by the packed copy.
+        var rng = new Random(21);
+        foreach (var path in new[] { GemmPath.Vector512, GemmPath.Vector256, GemmPath.Portable }.Where(Runs))
+            foreach (var (m, n, k) in new[] { (37, 11, 300), (64, 33, 513), (5, 3, 2), (200, 300, 40) })
+            {
+                int lda = (ta ? k : m) + 3, ldb = (tb ? n : k) + 2, ldc = m + 1;
+                var a = RandomArray<float>(lda * (ta ? m : k), rng);
+                var b = RandomArray<float>(ldb * (tb ? k : n), rng);
+                var c = RandomArray<float>(ldc * n, rng);
+                var expected = (float[])c.Clone();
+                Gemm.Multiply(path, 1, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 1f, expected, ldc);
+                var packed = new PackedMatrix<float>().Pack(path, ta, m, k, a, lda);
+                var actual = (float[])c.Clone();
+                Gemm.Multiply(packed, tb, n, 0.5f, b, ldb, 1f, actual, ldc);
+                Assert.Equal(expected, actual);
+                // Packing again (another matrix, same storage) replaces the first.
+                var a2 = RandomArray<float>(a.Length, rng);
+                Gemm.Multiply(path, 1, ta, tb, m, n, k, 1f, a2, lda, b, ldb, 0f, expected, ldc);
+                packed.Pack(path, ta, m, k, a2, lda);
+                Gemm.Multiply(packed, tb, n, 1f, b, ldb, 0f, actual, ldc);
+                Assert.Equal(expected, actual);
+            }
+    }
+
     [Fact]
     public void Parallel_products_from_many_threads_at_once_keep_their_parts_apart()
     {

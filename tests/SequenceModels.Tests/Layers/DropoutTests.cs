@@ -67,4 +67,49 @@ public class DropoutTests
         var e = Assert.Throws<ShapeException>(() => Dropout.Backward(Matrix<double>.Build.Dense(2, 3), new double[5]));
         Assert.Equal("dx", e.ParamName);
     }
+
+    [Fact]
+    public void The_mask_is_the_same_whichever_vectors_compute_it()
+    {
+        // float masks are computed 8 or 16 at a time, double ones one by one: the same key drops the same entries.
+        var f = new float[1003];
+        var d = new double[1003];
+        Dropout.Mask<float>(f, 0.4, 0x0123456789ABCDEFUL);
+        Dropout.Mask<double>(d, 0.4, 0x0123456789ABCDEFUL);
+        for (int i = 0; i < f.Length; i++)
+        {
+            Assert.Equal(d[i] == 0, f[i] == 0);
+            Assert.Equal(Dropout.Hash((uint)i, 0x89ABCDEFu, 0x01234567u) < (uint)Math.Round(0.4 * 4294967296.0), f[i] == 0);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    public void Entries_are_dropped_independently_of_their_neighbours_and_their_lane(double p)
+    {
+        const int n = 160_000;
+        var mask = new float[n];
+        Dropout.Mask<float>(mask, p, 42);
+        // Each statistic within 5 standard deviations of its expectation.
+        static void Near(double expected, double actual, int count) =>
+            Assert.InRange(actual, expected - 5 * Math.Sqrt(expected * (1 - expected) / count), expected + 5 * Math.Sqrt(expected * (1 - expected) / count));
+        Near(p, mask.Count(v => v == 0) / (double)n, n);
+        Near(p * p, Enumerable.Range(0, n - 1).Count(i => mask[i] == 0 && mask[i + 1] == 0) / (double)(n - 1), n - 1);
+        Near(p * p, Enumerable.Range(0, n - 16).Count(i => mask[i] == 0 && mask[i + 16] == 0) / (double)(n - 16), n - 16);
+        for (int lane = 0; lane < 16; lane++)
+            Near(p, Enumerable.Range(0, n / 16).Count(j => mask[16 * j + lane] == 0) / (double)(n / 16), n / 16);
+    }
+
+    [Fact]
+    public void Different_keys_give_unrelated_masks()
+    {
+        var a = new float[100_000];
+        var b = new float[100_000];
+        Dropout.Mask<float>(a, 0.5, 1);
+        Dropout.Mask<float>(b, 0.5, 2);
+        double both = Enumerable.Range(0, a.Length).Count(i => a[i] == 0 && b[i] == 0) / (double)a.Length;
+        Assert.InRange(both, 0.25 - 0.007, 0.25 + 0.007); // 5 standard deviations
+    }
 }

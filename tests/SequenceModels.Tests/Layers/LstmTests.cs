@@ -72,6 +72,180 @@ public class LstmTests
         Near(sum.Bo, grads.Bo, 1e-13, "dbo");
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_padded_batch_equals_the_cell_run_sequence_by_sequence(bool reverse, bool useFloat)
+    {
+        // The fast layer orders the sequences by length, packs their real steps, runs each step as one product and one
+        // fused pass, and (on two cores) splits the batch in two: none of it may change what each sequence computes.
+        var rng = new Random(11);
+        int nx = 5, nh = 13, steps = 7; // 13 units: vectors and a tail in every gate block
+        int[] lengths = [7, 3, 0, 7, 5, 1, 6, 2, 7, 4];
+        int m = lengths.Length;
+        var lstm = new Lstm<double>(nx, nh, rng, reverse);
+        Init.Normal<double>(4 * nh, 1, 0.5, rng).CopyTo(lstm.B.Value);
+        var x = new SequenceBatch<double>(Init.Normal<double>(nx, steps * m, 1.0, rng), steps, m, lengths);
+        var h0 = Init.Normal<double>(nh, m, 0.5, rng);
+        var c0 = Init.Normal<double>(nh, m, 0.5, rng);
+        var dy = Init.Normal<double>(nh, steps * m, 1.0, rng);
+        var dhN = Init.Normal<double>(nh, m, 1.0, rng);
+        var dcN = Init.Normal<double>(nh, m, 1.0, rng);
+
+        // The fast layer, in double or float.
+        Matrix<double> y, hN, cN, dx, dh0, dc0;
+        LstmWeights<double> grads;
+        if (useFloat)
+        {
+            var f = new Lstm<float>(FloatCopy(lstm), reverse);
+            var xf = new SequenceBatch<float>(Tensor.Convert<double, float>(x.Data), steps, m, lengths);
+            var (yf, ff) = f.Forward(xf, new(Tensor.Convert<double, float>(h0), Tensor.Convert<double, float>(c0)));
+            f.ZeroGrad();
+            var (dxf, d0f) = f.Backward(xf.With(Tensor.Convert<double, float>(dy)),
+                new(Tensor.Convert<double, float>(dhN), Tensor.Convert<double, float>(dcN)));
+            (y, hN, cN) = (D(yf.Data), D(ff.H), D(ff.C!));
+            (dx, dh0, dc0) = (D(dxf.Data), D(d0f.H), D(d0f.C!));
+            var g = f.Gradients();
+            grads = new LstmWeights<double>(D(g.Wf), D(g.Wi), D(g.Wc), D(g.Wo), D(g.Bf), D(g.Bi), D(g.Bc), D(g.Bo));
+        }
+        else
+        {
+            var (yd, fd) = lstm.Forward(x, new(h0, c0));
+            lstm.ZeroGrad();
+            var (dxd, d0d) = lstm.Backward(x.With(dy), new(dhN, dcN));
+            (y, hN, cN, dx, dh0, dc0, grads) = (yd.Data, fd.H, fd.C!, dxd.Data, d0d.H, d0d.C!, lstm.Gradients());
+        }
+
+        // Each sequence alone through the lecture-form cell, forward and back.
+        double tol = useFloat ? 2e-5 : 1e-12;
+        var w = lstm.Weights();
+        var sum = Zero(w);
+        for (int b = 0; b < m; b++)
+        {
+            var order = Enumerable.Range(0, lengths[b]).Select(i => reverse ? lengths[b] - 1 - i : i).ToArray();
+            var (h, c) = (h0.SubMatrix(0, nh, b, 1), c0.SubMatrix(0, nh, b, 1));
+            var cells = new Dictionary<int, (Matrix<double> HPrev, Matrix<double> CPrev, LstmStep<double> Step)>();
+            foreach (int t in order)
+            {
+                var step = LstmCell.Forward(x.Data.SubMatrix(0, nx, t * m + b, 1), h, c, w);
+                cells[t] = (h, c, step);
+                (h, c) = (step.H, step.C);
+                Near(step.H, y.SubMatrix(0, nh, t * m + b, 1), tol, $"h⟨{t}⟩ of sequence {b}");
+            }
+            Near(h, hN.SubMatrix(0, nh, b, 1), tol, $"final h of sequence {b}");
+            Near(c, cN.SubMatrix(0, nh, b, 1), tol, $"final c of sequence {b}");
+            var (dh, dc) = (dhN.SubMatrix(0, nh, b, 1), dcN.SubMatrix(0, nh, b, 1));
+            foreach (int t in order.Reverse())
+            {
+                var (hPrev, cPrev, step) = cells[t];
+                var g = LstmCell.Backward(dh + dy.SubMatrix(0, nh, t * m + b, 1), dc, x.Data.SubMatrix(0, nx, t * m + b, 1),
+                    hPrev, cPrev, step, w);
+                sum = new LstmWeights<double>(sum.Wf + g.DWf, sum.Wi + g.DWi, sum.Wc + g.DWc, sum.Wo + g.DWo,
+                    sum.Bf + g.DBf, sum.Bi + g.DBi, sum.Bc + g.DBc, sum.Bo + g.DBo);
+                Near(g.DX, dx.SubMatrix(0, nx, t * m + b, 1), tol, $"dx⟨{t}⟩ of sequence {b}");
+                (dh, dc) = (g.DHPrev, g.DCPrev);
+            }
+            Near(dh, dh0.SubMatrix(0, nh, b, 1), tol, $"dh⟨0⟩ of sequence {b}");
+            Near(dc, dc0.SubMatrix(0, nh, b, 1), tol, $"dc⟨0⟩ of sequence {b}");
+            for (int t = lengths[b]; t < steps; t++)
+            {
+                Assert.Equal(0.0, y.Column(t * m + b).AbsoluteMaximum());
+                Assert.Equal(0.0, dx.Column(t * m + b).AbsoluteMaximum());
+            }
+        }
+        double gradTol = useFloat ? 2e-4 : 1e-11;
+        Near(sum.Wf, grads.Wf, gradTol, "dWf");
+        Near(sum.Wi, grads.Wi, gradTol, "dWi");
+        Near(sum.Wc, grads.Wc, gradTol, "dWc");
+        Near(sum.Wo, grads.Wo, gradTol, "dWo");
+        Near(sum.Bf, grads.Bf, gradTol, "dbf");
+        Near(sum.Bi, grads.Bi, gradTol, "dbi");
+        Near(sum.Bc, grads.Bc, gradTol, "dbc");
+        Near(sum.Bo, grads.Bo, gradTol, "dbo");
+
+        static Matrix<double> D(Matrix<float> m) => Tensor.Convert<float, double>(m);
+        static LstmWeights<float> FloatCopy(Lstm<double> l)
+        {
+            var w = l.Weights();
+            static Matrix<float> F(Matrix<double> m) => Tensor.Convert<double, float>(m);
+            return new LstmWeights<float>(F(w.Wf), F(w.Wi), F(w.Wc), F(w.Wo), F(w.Bf), F(w.Bi), F(w.Bc), F(w.Bo));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_cores_give_the_same_bits_as_one(bool reverse)
+    {
+        // A batch small enough per step to be split between the cores, each half its own recurrence.
+        var rng = new Random(12);
+        int nx = 6, nh = 9, steps = 8;
+        int[] lengths = [8, 2, 5, 8, 0, 3, 7, 1, 6, 4, 8, 5];
+        int m = lengths.Length;
+        var x = new SequenceBatch<float>(Init.Normal<float>(nx, steps * m, 1.0, rng), steps, m, lengths);
+        var dy = x.With(Init.Normal<float>(nh, steps * m, 1.0, rng));
+        (Matrix<float> Y, Matrix<float> H, Matrix<float> DX, Matrix<float> DH, Matrix<float>[] Grads) Run(bool serial)
+        {
+            var lstm = new Lstm<float>(nx, nh, new Random(3), reverse);
+            bool before = Gemm.Serial;
+            Gemm.Serial = serial;
+            try
+            {
+                var (y, final) = lstm.Forward(x);
+                var (dx, d0) = lstm.Backward(dy, new(final.H, final.C));
+                return (y.Data, final.H, dx.Data, d0.H, lstm.Parameters.Select(p => p.Grad.Clone()).ToArray());
+            }
+            finally
+            {
+                Gemm.Serial = before;
+            }
+        }
+        var one = Run(serial: true);
+        var two = Run(serial: false);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.H, two.H);
+        Assert.Equal(one.DX, two.DX);
+        Assert.Equal(one.DH, two.DH);
+        for (int k = 0; k < one.Grads.Length; k++) Assert.Equal(one.Grads[k], two.Grads[k]);
+    }
+
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("lstm-reverse")]
+    [InlineData("bi-lstm")]
+    [InlineData("stacked-bi-lstm-residual")]
+    public void Prediction_gives_the_training_forward_bit_for_bit_and_leaves_its_cache(string kind)
+    {
+        var rng = new Random(13);
+        var layer = RecurrentLayerKinds.Make<float>(kind, 4, 6, rng);
+        int steps = 6;
+        int[] lengths = [6, 2, 4, 0, 6, 3, 5, 1];
+        int m = lengths.Length;
+        var x = new SequenceBatch<float>(Init.Normal<float>(4, steps * m, 1.0, rng), steps, m, lengths);
+        var other = new SequenceBatch<float>(Init.Normal<float>(4, 3 * 2, 1.0, rng), 3, 2);
+        var initial = RecurrentLayerKinds.RandomState(layer, m, rng);
+        var dy = x.With(Init.Normal<float>(layer.OutputSize, steps * m, 1.0, rng));
+
+        var (y, final) = layer.Forward(x, initial);
+        var (yInferred, finalInferred) = ((IPredictingLayer<float>)layer).Infer(x, initial);
+        Assert.Equal(y.Data, yInferred.Data);
+        Assert.Equal(final.H, finalInferred.H);
+        Assert.Equal(final.C, finalInferred.C);
+
+        // A prediction on another batch between Forward and Backward changes nothing the backward pass reads.
+        layer.ZeroGrad();
+        var (dx, _) = layer.Backward(dy);
+        var grads = layer.Parameters.Select(p => p.Grad.Clone()).ToArray();
+        layer.Forward(x, initial);
+        ((IPredictingLayer<float>)layer).Infer(other);
+        layer.ZeroGrad();
+        var (dxAgain, _) = layer.Backward(dy);
+        Assert.Equal(dx.Data, dxAgain.Data);
+        for (int k = 0; k < grads.Length; k++) Assert.Equal(grads[k], layer.Parameters[k].Grad);
+    }
+
     [Fact]
     public void Constant_gates_give_the_hand_derived_memory()
     {

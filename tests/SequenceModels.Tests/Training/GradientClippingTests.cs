@@ -41,6 +41,32 @@ public class GradientClippingTests
     }
 
     [Fact]
+    public void The_global_norm_of_a_large_gradient_is_summed_in_double_in_a_fixed_order()
+    {
+        // 35,000 × 50 entries: summed in chunks on the cores, in vectors, in double; the same bits every time.
+        var rng = new Random(4);
+        var big = new Parameter<float>("embedding.W", Init.Normal<float>(50, 35_000, 0.01, rng));
+        var small = new Parameter<float>("output.b", Init.Normal<float>(17, 1, 1.0, rng));
+        Tensor.Data(big.Value).CopyTo(Tensor.Data(big.Grad), 0);
+        Tensor.Data(small.Value).CopyTo(Tensor.Data(small.Grad), 0);
+        // Kahan's compensated sum: the reference is good to about one rounding of the result.
+        double sum = 0, compensation = 0;
+        foreach (float g in Tensor.Data(big.Grad).Concat(Tensor.Data(small.Grad)))
+        {
+            double y = (double)g * g - compensation, t = sum + y;
+            compensation = t - sum - y;
+            sum = t;
+        }
+        double expected = Math.Sqrt(sum);
+        double norm = GradientClipping.GlobalNorm([big, small]);
+        Assert.Equal(expected, norm, expected * 1e-13);
+        for (int i = 0; i < 5; i++) Assert.Equal(norm, GradientClipping.GlobalNorm([big, small]));
+        Tensor.Data(big.Grad)[1_234_567] = float.PositiveInfinity;
+        var e = Assert.Throws<NonFiniteGradientException>(() => GradientClipping.GlobalNorm([big, small]));
+        Assert.Equal((1_234_567 % 50, 1_234_567 / 50), (e.Row, e.Column));
+    }
+
+    [Fact]
     public void The_global_norm_survives_squares_that_overflow()
     {
         var a = WithGrad("a", 3e200, 4e200);
