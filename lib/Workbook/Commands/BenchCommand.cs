@@ -55,6 +55,10 @@ internal static class BenchCommand
         output.WriteLine($"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, Gemm kernel {SequenceModels.Gemm.Kernel}");
         foreach (var (_, _, run) in Workloads.Where(w => name == "all" || w.Name == name))
         {
+            // Each workload starts from a heap without the last one's model and optimiser state (as the reference
+            // disposes its model after each workload).
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             run(output, seconds);
             output.Flush();
         }
