@@ -59,16 +59,48 @@ internal static class RunCommand
         var runner = new NotebookRunner(request.Options);
         var results = new List<NotebookRunResult>();
         var total = Stopwatch.StartNew();
-        foreach (var job in jobs)
+        async Task RunOneAsync(NotebookJob job, IProgress<CellProgress>? progress)
         {
-            var progress = new ProgressLine(stdout, job.Notebook.Name);
             var result = await runner.RunAsync(job.Notebook, progress, cancel);
-            progress.Finish(result);
             result.Executed.Save(job.OutputPath);
             if (request.WriteHtml)
                 AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
             figures.Add(await RenderFiguresAsync(renderer, result, job, stderr, cancel));
             results.Add(result);
+        }
+
+        if (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected)
+        {
+            // On a terminal: one live line per notebook (its cells so far, a bar, the time), which ends as its result.
+            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    foreach (var job in jobs)
+                    {
+                        var name = Markup.Escape(job.Notebook.Name);
+                        var task = context.AddTask(name, maxValue: Math.Max(1, job.Notebook.CodeCells.Count()));
+                        await RunOneAsync(job, new CellProgressReporter(p =>
+                        {
+                            task.Value = p.CodeCell - 1;
+                            task.Description = $"{name} [grey]cell {p.CodeCell}/{p.CodeCells}[/]";
+                        }));
+                        var r = results[^1];
+                        task.Value = task.MaxValue;
+                        task.Description = r.Succeeded ? $"{name} [green]done[/]" : $"{name} [red]FAILED[/]";
+                        task.StopTask();
+                    }
+                });
+        }
+        else
+        {
+            // In a log (CI): one line per notebook, when it ends.
+            foreach (var job in jobs)
+            {
+                await RunOneAsync(job, null);
+                var r = results[^1];
+                stdout.WriteLine($"{r.Source.Name}: {(r.Succeeded ? "done" : "FAILED")}, {r.CellsRun}/{r.CodeCells} cells, {r.Duration.TotalSeconds:0.0} s");
+            }
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
@@ -108,24 +140,10 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>
-    /// One line per notebook: on a terminal it is redrawn as cells start ("notebook: cell i/n, elapsed") and ends as
-    /// the notebook's result; without a terminal (CI, a log) only the result line is written.
-    /// </summary>
-    private sealed class ProgressLine(TextWriter writer, string name) : IProgress<CellProgress>
+    /// <summary>Reports progress synchronously, on the runner's thread.</summary>
+    private sealed class CellProgressReporter(Action<CellProgress> report) : IProgress<CellProgress>
     {
-        private readonly bool _live = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-
-        public void Report(CellProgress p)
-        {
-            if (_live) writer.Write($"\r{name}: cell {p.CodeCell}/{p.CodeCells} (notebook cell {p.Cell}), {p.Elapsed.TotalSeconds:0.0} s\u001b[K");
-        }
-
-        public void Finish(NotebookRunResult r)
-        {
-            var text = $"{name}: {(r.Succeeded ? "done" : "FAILED")}, {r.CellsRun}/{r.CodeCells} cells, {r.Duration.TotalSeconds:0.0} s";
-            writer.WriteLine(_live ? $"\r{text}\u001b[K" : text);
-        }
+        public void Report(CellProgress value) => report(value);
     }
 }
 
