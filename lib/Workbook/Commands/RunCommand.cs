@@ -59,6 +59,7 @@ internal static class RunCommand
             var progress = new ProgressLine(stdout, job.Notebook.Name);
             var result = await runner.RunAsync(job.Notebook, progress, cancel);
             progress.Finish(result);
+            await Site.ExecutedNotebooks.AddFigurePngsAsync(result.Executed, renderer, stderr, cancel); // site hook: PNG beside each figure
             result.Executed.Save(job.OutputPath);
             if (request.WriteHtml)
                 AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
@@ -66,6 +67,8 @@ internal static class RunCommand
             results.Add(result);
         }
 
+        if (request.WriteHtml) // site hook: run times, and the course site in OUT/site/
+            Site.ExecutedNotebooks.WriteSite(request.OutputDirectory, jobs.Zip(results, (j, r) => (Path.GetFileNameWithoutExtension(j.OutputPath), r.Duration)), stdout, stderr);
         var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
         table.AddColumns("notebook", "cells", "errors", "figures (PNG)", "time", "executed copy");
         for (int i = 0; i < results.Count; i++)

@@ -56,6 +56,27 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
     public async Task<IReadOnlyList<string>> RenderAsync(IReadOnlyList<NotebookFigure> figures, string folder, CancellationToken cancel)
     {
         if (figures.Count == 0) return [];
+        var images = await RenderPngsAsync(figures.Select(f => f.Json).ToList(), cancel);
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        var perCell = figures.GroupBy(f => f.Cell).ToDictionary(g => g.Key, g => g.Count());
+        for (int i = 0; i < figures.Count; i++)
+        {
+            if (images[i] is not { } png) continue;
+            var file = Path.Combine(folder, figures[i].FileStem(perCell[figures[i].Cell] > 1) + ".png");
+            AtomicFile.WriteAllBytes(file, png);
+            written.Add(file);
+        }
+        return written;
+    }
+
+    /// <summary>
+    /// The PNG of each plotly.js figure (data and layout; at its layout's size, 900 × 450 when it has none), in one
+    /// browser launch; null for a figure plotly.js could not draw.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]?>> RenderPngsAsync(IReadOnlyList<JsonObject> figures, CancellationToken cancel)
+    {
+        if (figures.Count == 0) return [];
         var work = Directory.CreateTempSubdirectory("workbook-render-");
         try
         {
@@ -65,17 +86,11 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
             var match = Results().Match(dom);
             if (!match.Success) throw new InvalidOperationException("Chromium returned no rendered figures.");
             var images = JsonNode.Parse(WebUtility.HtmlDecode(match.Groups[1].Value)) as JsonArray ?? [];
-            Directory.CreateDirectory(folder);
-            var written = new List<string>();
-            var perCell = figures.GroupBy(f => f.Cell).ToDictionary(g => g.Key, g => g.Count());
+            var pngs = new byte[]?[figures.Count];
             for (int i = 0; i < figures.Count && i < images.Count; i++)
-            {
-                if ((string?)images[i] is not { } url || !url.StartsWith("data:image/png;base64,", StringComparison.Ordinal)) continue;
-                var file = Path.Combine(folder, figures[i].FileStem(perCell[figures[i].Cell] > 1) + ".png");
-                AtomicFile.WriteAllBytes(file, Convert.FromBase64String(url["data:image/png;base64,".Length..]));
-                written.Add(file);
-            }
-            return written;
+                if ((string?)images[i] is { } url && url.StartsWith("data:image/png;base64,", StringComparison.Ordinal))
+                    pngs[i] = Convert.FromBase64String(url["data:image/png;base64,".Length..]);
+            return pngs;
         }
         finally
         {
@@ -90,9 +105,9 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
         }
     }
 
-    private static string Page(IReadOnlyList<NotebookFigure> figures, string plotly)
+    private static string Page(IReadOnlyList<JsonObject> figures, string plotly)
     {
-        var list = new JsonArray(figures.Select(f => (JsonNode)f.Json.DeepClone()).ToArray()).ToJsonString();
+        var list = new JsonArray(figures.Select(f => (JsonNode)f.DeepClone()).ToArray()).ToJsonString();
         return $$"""
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><script>{{plotly.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)}}</script></head>
