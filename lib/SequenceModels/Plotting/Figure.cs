@@ -271,6 +271,17 @@ public sealed class Figure
     /// <summary>Makes the y axis logarithmic (plotly.js <c>type: 'log'</c>).</summary>
     public Figure WithLogY() => MapPanels(p => p with { Y = p.Y with { Log = true } });
 
+    /// <summary>
+    /// Names the y axis's positions 0, 1, 2, … (a heatmap's rows, say) with <paramref name="labels"/>, so numeric
+    /// traces drawn over the heatmap (a path through its rows) stay on the same axis.
+    /// </summary>
+    public Figure WithYTickLabels(IEnumerable<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var ticks = labels.ToImmutableArray();
+        return MapPanels(p => p with { Y = p.Y with { TickLabels = ticks } });
+    }
+
     /// <summary>Fixes the x axis range, in data units (also on a log axis).</summary>
     public Figure WithXRange(double min, double max) =>
         MapPanels(p => p with { X = p.X with { Range = RangeOf(min, max) } });
@@ -360,6 +371,12 @@ public sealed class Figure
     /// </summary>
     /// <remarks>plotly.js is inlined, so the page works offline.</remarks>
     public string ToHtml() => FigureHtml.Page(this);
+
+    /// <summary>
+    /// The HTML a notebook shows for this figure (what the <c>text/html</c> formatter writes): the drawing, the JSON,
+    /// and, when <paramref name="carryPlotly"/>, plotly.js itself, as the first figure of a kernel carries it.
+    /// </summary>
+    public string ToHtmlFragment(bool carryPlotly = false) => FigureHtml.Fragment(this, carryPlotly);
 
     /// <summary>A description: title, panels, axes, and per trace its kind, name, point count and value range.</summary>
     public override string ToString()
@@ -676,6 +693,12 @@ public sealed class Figure
             w.WriteEndArray();
         }
         else if (a.Reversed) w.WriteString("autorange", "reversed");
+        if (a.TickLabels is { } labels)
+        {
+            w.WriteString("tickmode", "array");
+            Json.WriteNumbers(w, "tickvals", Enumerable.Range(0, labels.Length).Select(i => (double)i));
+            Json.WriteStrings(w, "ticktext", labels);
+        }
         w.WriteBoolean("automargin", true);
         w.WriteEndObject();
     }
@@ -726,6 +749,7 @@ public sealed class Figure
                 Json.WriteNumber(w, "y", p.Y.Log ? Math.Log10(line.Y) : line.Y);
                 w.WriteString("yanchor", "bottom");
                 w.WriteBoolean("showarrow", false);
+                w.WriteString("bgcolor", "rgba(255,255,255,0.8)"); // readable where the label crosses a bar or a line
                 w.WriteStartObject("font");
                 w.WriteString("color", "gray");
                 w.WriteEndObject();
@@ -784,7 +808,7 @@ public sealed class Figure
         string? Title = null);
 
     sealed record Axis(string? Title = null, bool Log = false, (double Min, double Max)? Range = null,
-        bool Categories = false, bool Reversed = false);
+        bool Categories = false, bool Reversed = false, ImmutableArray<string>? TickLabels = null);
 
     sealed record HorizontalLine(double Y, string? Text, LineDash Dash);
 

@@ -19,14 +19,13 @@ public static partial class HtmlExport
     public const string PlotlyVersion = "2.35.2";
 
     // CommonMark with the GitHub extensions notebook front ends support (tables, strikethrough, autolinks, task lists),
-    // $…$ / $$…$$ maths, and GitHub's heading ids (so "#section" links work as on GitHub and in Jupyter); not
+    // and GitHub's heading ids (so "#section" links work as on GitHub and in Jupyter); not
     // Markdig's other extras, which front ends do not share (such as "I." list items).
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
         .UsePipeTables()
         .UseEmphasisExtras()
         .UseAutoLinks()
         .UseTaskLists()
-        .UseMathematics()
         .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
         .Build();
 
@@ -48,6 +47,7 @@ public static partial class HtmlExport
     internal static string Page(string title, string head, string main, string before, string after) =>
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        + "<link rel=\"icon\" href=\"data:,\">\n" // no favicon request (a 404 on a static server)
         + $"<title>{Encode(title)}</title>\n{head}</head>\n<body>\n{before}<main>\n{main}</main>\n{after}</body>\n</html>\n";
 
     /// <summary>plotly.min.js in a script element, its UMD wrapper kept from an AMD loader.</summary>
@@ -67,7 +67,7 @@ public static partial class HtmlExport
             switch (cell.Type)
             {
                 case "markdown":
-                    html.Append("<section class=\"markdown\">").Append(RewriteLinks(Markdig.Markdown.ToHtml(cell.Source, Markdown), link)).Append("</section>\n");
+                    html.Append("<section class=\"markdown\">").Append(RewriteLinks(ToHtml(cell.Source), link)).Append("</section>\n");
                     break;
                 case "code":
                     var count = cell.Json["execution_count"]?.ToString() ?? " ";
@@ -113,13 +113,75 @@ public static partial class HtmlExport
                 }
                 if (data["image/png"] is { } png) return $"<div class=\"output\"><img src=\"data:image/png;base64,{NotebookCell.JoinLines(png).Replace("\n", "")}\" alt=\"\"></div>";
                 if (data["image/svg+xml"] is { } svg) return $"<div class=\"output\">{NotebookCell.JoinLines(svg)}</div>";
-                if (data["text/markdown"] is { } md) return $"<div class=\"output markdown\">{RewriteLinks(Markdig.Markdown.ToHtml(NotebookCell.JoinLines(md), Markdown), link)}</div>";
+                if (data["text/markdown"] is { } md) return $"<div class=\"output markdown\">{RewriteLinks(ToHtml(NotebookCell.JoinLines(md)), link)}</div>";
                 if (data["text/plain"] is { } plain) return $"<pre class=\"output\">{Encode(NotebookCell.JoinLines(plain))}</pre>";
                 return "";
             default:
                 return "";
         }
     }
+
+    /// <summary>
+    /// Markdown to HTML with maths read as Jupyter reads it: every <c>$…$</c> and <c>$$…$$</c> outside code is set
+    /// aside before the markdown is parsed (so <c>_</c>, <c>*</c> and <c>|</c> inside an equation stay TeX, and
+    /// "softmax$(z/\tau)$" is maths as in Jupyter), then put back as <c>span.math</c> with <c>\(…\)</c> or
+    /// <c>span.math.display</c> with <c>\[…\]</c>, for KaTeX.
+    /// </summary>
+    internal static string ToHtml(string markdown)
+    {
+        var equations = new List<string>();
+        var texts = new List<string>();
+        var text = new StringBuilder();
+        foreach (var (part, isCode) in CodeParts(markdown))
+        {
+            if (isCode)
+            {
+                text.Append(part);
+                continue;
+            }
+            text.Append(MathSpans().Replace(part, m =>
+            {
+                bool display = m.Groups["display"].Success;
+                var tex = display ? m.Groups["display"].Value : m.Groups["inline"].Value;
+                texts.Add(tex);
+                equations.Add(display ? $"<span class=\"math display\">\\[{Encode(tex)}\\]</span>" : $"<span class=\"math\">\\({Encode(tex)}\\)</span>");
+                return $"MATHxPLACEHOLDERx{equations.Count - 1}xEND";
+            }));
+        }
+        var html = Markdig.Markdown.ToHtml(text.ToString(), Markdown);
+        // A heading's id holds the placeholder in lower case: put a slug of the TeX there ("tanh-le-1").
+        html = IdPlaceholder().Replace(html, m => Slug(texts[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]));
+        return Placeholder().Replace(html, m => equations[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    /// <summary>The markdown cut into code (fenced blocks, inline code spans) and the rest.</summary>
+    private static IEnumerable<(string Part, bool IsCode)> CodeParts(string markdown)
+    {
+        int at = 0;
+        foreach (Match m in Code().Matches(markdown))
+        {
+            if (m.Index > at) yield return (markdown[at..m.Index], false);
+            yield return (m.Value, true);
+            at = m.Index + m.Length;
+        }
+        if (at < markdown.Length) yield return (markdown[at..], false);
+    }
+
+    [GeneratedRegex(@"^[ ]{0,3}(```|~~~)[^\n]*\n[\s\S]*?(^[ ]{0,3}\1[ \t]*$|\z)|(`+)[\s\S]+?\3", RegexOptions.Multiline)]
+    private static partial Regex Code();
+
+    // $$…$$ first; then $…$ whose body has no unescaped $ and no blank line.
+    [GeneratedRegex(@"\$\$(?<display>[\s\S]+?)\$\$|(?<!\\)\$(?<inline>(?:\\.|[^$\\\n]|\n(?![ \t]*\n))+?)\$")]
+    private static partial Regex MathSpans();
+
+    [GeneratedRegex("MATHxPLACEHOLDERx([0-9]+)xEND")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex("mathxplaceholderx([0-9]+)xend")]
+    private static partial Regex IdPlaceholder();
+
+    private static string Slug(string tex) =>
+        string.Join("-", Regex.Split(Regex.Replace(tex.ToLowerInvariant(), @"\\[a-z]+", m => m.Value[1..]), "[^a-z0-9]+").Where(w => w.Length > 0));
 
     private static string RewriteLinks(string html, Func<string, string?>? link)
     {
@@ -138,7 +200,9 @@ public static partial class HtmlExport
     // "</script" inside an inlined script would end the element early; "<\/script" means the same in JavaScript.
     internal static string ScriptText(string script) => script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes &amp;, &lt;, &gt; and quotes; other characters (·, é, ρ) stay as they are in UTF-8.</summary>
+    internal static string Encode(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 
     [GeneratedRegex("""<script class="sm-plotly-js">.*?</script>\n?""", RegexOptions.Singleline)]
     private static partial Regex PlotlyCarrier();
@@ -158,7 +222,7 @@ public static partial class HtmlExport
         pre.stderr { border-left-color: #bf8700; background: #fff8c5; }
         pre.error { border-left-color: #cf222e; background: #ffebe9; color: #82071e; }
         div.output { margin: 4px 0; overflow-x: auto; }
-        div.math { overflow-x: auto; }
+        .math.display { display: block; overflow-x: auto; }
         table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: 2px 6px; }
         """;
 }

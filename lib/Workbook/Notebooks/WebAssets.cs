@@ -39,7 +39,7 @@ public static partial class WebAssets
         m => $"src:url(data:font/woff2;base64,{Convert.ToBase64String(Katex($"fonts/{m.Groups[1].Value}.woff2"))}) format(\"woff2\")");
 
     /// <summary>
-    /// Typesets every equation Markdig wrote (<c>span.math</c> with <c>\(…\)</c>, <c>div.math</c> with <c>\[…\]</c>)
+    /// Typesets every equation of the page (<c>span.math</c> with <c>\(…\)</c>, <c>span.math.display</c> with <c>\[…\]</c>)
     /// with KaTeX, leaving the TeX in place where KaTeX is missing.
     /// </summary>
     public const string TypesetScript = """
@@ -48,7 +48,7 @@ public static partial class WebAssets
             if (!window.katex) return;
             var nodes = document.querySelectorAll(".math");
             for (var i = 0; i < nodes.length; i++) {
-              var el = nodes[i], tex = el.textContent.trim(), display = el.tagName === "DIV";
+              var el = nodes[i], tex = el.textContent.trim(), display = el.classList.contains("display");
               if ((tex.indexOf("\\(") === 0 && tex.slice(-2) === "\\)") || (tex.indexOf("\\[") === 0 && tex.slice(-2) === "\\]"))
                 tex = tex.slice(2, -2);
               katex.render(tex, el, { displayMode: display, throwOnError: false });

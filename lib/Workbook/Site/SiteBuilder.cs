@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -187,7 +186,7 @@ public static class SiteBuilder
         File.WriteAllText(Path.Combine(folder, "katex", "katex.min.css"), WebAssets.KatexCss());
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => HtmlExport.Encode(text);
 
     private const string SiteStyle = """
         nav.site-nav { max-width: 1000px; margin: 0 auto; padding: 10px 24px; display: flex; gap: 16px; justify-content: space-between; background: #f6f8fa; border-bottom: 1px solid #d0d7de; font-size: 14px; }

@@ -501,3 +501,16 @@ public class FigureSliderAndStyleTests
         Assert.Equal(740, Parse(grid).GetProperty("layout").GetProperty("height").GetInt32());
     }
 }
+
+public class FigureTickLabelTests
+{
+    [Fact]
+    public void Y_tick_labels_name_the_positions_0_1_2()
+    {
+        var y = JsonDocument.Parse(Figure.Heatmap(new double[,] { { 1 }, { 2 } }).WithYTickLabels(["NOUN", "VERB"]).ToJson())
+            .RootElement.GetProperty("layout").GetProperty("yaxis");
+        Assert.Equal("array", y.GetProperty("tickmode").GetString());
+        Assert.Equal([0.0, 1.0], y.GetProperty("tickvals").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(["NOUN", "VERB"], y.GetProperty("ticktext").EnumerateArray().Select(e => e.GetString()));
+    }
+}
