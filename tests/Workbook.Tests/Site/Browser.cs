@@ -66,7 +66,6 @@ public sealed class Browser : IAsyncDisposable
     /// <summary>Waits until every figure of the page is drawn (plotly.js's container replaces the placeholder).</summary>
     public static async Task<(int Figures, int Drawn)> WaitForFiguresAsync(IPage page)
     {
-        const string count = "() => [document.querySelectorAll('.sm-figure').length, document.querySelectorAll('.sm-figure .plot-container .main-svg').length > 0 ? document.querySelectorAll('.sm-figure .plot-container').length : 0]";
         try
         {
             await page.WaitForFunctionAsync(
@@ -77,7 +76,8 @@ public sealed class Browser : IAsyncDisposable
         {
             // reported by the counts below
         }
-        var counts = await page.EvaluateAsync<int[]>(count);
+        var counts = await page.EvaluateAsync<int[]>(
+            "() => [document.querySelectorAll('.sm-figure').length, document.querySelectorAll('.sm-figure .plot-container').length]");
         return (counts[0], counts[1]);
     }
 
