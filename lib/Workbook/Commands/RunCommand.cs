@@ -62,10 +62,11 @@ internal static class RunCommand
         async Task RunOneAsync(NotebookJob job, IProgress<CellProgress>? progress)
         {
             var result = await runner.RunAsync(job.Notebook, progress, cancel);
+            await Site.ExecutedNotebooks.AddFigurePngsAsync(result.Executed, renderer, stderr, cancel); // a PNG beside each figure
             result.Executed.Save(job.OutputPath);
             if (request.WriteHtml)
                 AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
-            figures.Add(await RenderFiguresAsync(renderer, result, job, stderr, cancel));
+            figures.Add(WriteFigureFiles(result, job));
             results.Add(result);
         }
 
@@ -103,6 +104,8 @@ internal static class RunCommand
             }
         }
 
+        if (request.WriteHtml) // the run times, and the course site in OUT/site/
+            Site.ExecutedNotebooks.WriteSite(request.OutputDirectory, jobs.Zip(results, (j, r) => (Path.GetFileNameWithoutExtension(j.OutputPath), r.Duration)), stdout, stderr);
         var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
         table.AddColumns("notebook", "cells", "errors", "figures (PNG)", "time", "executed copy");
         for (int i = 0; i < results.Count; i++)
@@ -122,22 +125,27 @@ internal static class RunCommand
         return results;
     }
 
-    /// <summary>PNG files of the notebook's figures in OUT/plots/NAME/ (counts found and rendered).</summary>
-    private static async Task<(int Found, int Rendered)> RenderFiguresAsync(FigureRenderer? renderer, NotebookRunResult result,
-        NotebookJob job, TextWriter stderr, CancellationToken cancel)
+    /// <summary>
+    /// The PNGs the figures got in the executed notebook, also as files in OUT/plots/NAME/ (cell-07.png, or
+    /// cell-07-2.png when a cell shows several); returns the counts of figures and of PNG files.
+    /// </summary>
+    private static (int Found, int Rendered) WriteFigureFiles(NotebookRunResult result, NotebookJob job)
     {
-        var found = FigureRenderer.Figures(result.Executed);
-        if (renderer is null || found.Count == 0) return (found.Count, 0);
+        var found = FigureRenderer.Figures(result.Executed).Count;
         var folder = Path.Combine(Path.GetDirectoryName(job.OutputPath)!, "plots", Path.GetFileNameWithoutExtension(job.OutputPath));
-        try
+        int written = 0;
+        foreach (var cell in result.Executed.CodeCells)
         {
-            return (found.Count, (await renderer.RenderAsync(found, folder, cancel)).Count);
+            var pngs = cell.Outputs.OfType<System.Text.Json.Nodes.JsonObject>()
+                .Select(o => (string?)o["data"]?["image/png"]).OfType<string>().ToList();
+            for (int i = 0; i < pngs.Count; i++)
+            {
+                var name = pngs.Count > 1 ? $"cell-{cell.Number:D2}-{i + 1}.png" : $"cell-{cell.Number:D2}.png";
+                AtomicFile.WriteAllBytes(Path.Combine(folder, name), Convert.FromBase64String(pngs[i]));
+                written++;
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
-        {
-            stderr.WriteLine($"warning: {result.Source.Path}: figures not rendered to PNG: {e.Message}");
-            return (found.Count, 0);
-        }
+        return (found, written);
     }
 
     /// <summary>Reports progress synchronously, on the runner's thread.</summary>
