@@ -25,7 +25,7 @@ public static partial class Check
     // tolerance, so a case can switch every gate but one fully open or shut and look at that one alone.
     private const double Pin = 30;
 
-    /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the four gates' weights.</summary>
+    /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the weights of the three gates and the candidate.</summary>
     [Exercise("04.lstm-cell-forward", "Exercise 4.1 — the LSTM cell forward")]
     public static CheckResult LstmCellForward(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, LstmWeights<double>, (Matrix<double> H, Matrix<double> C)> lstmCellForward)
@@ -66,7 +66,7 @@ public static partial class Check
             .Case("the output gate o alone (f ≈ 1, i ≈ 0)",
                 "With the cell copied unchanged (c⟨t⟩ = c⟨t−1⟩), only h⟨t⟩ = o ⊙ tanh(c⟨t⟩) is left: check the output gate, o = σ(Wo·[h⟨t−1⟩; x⟨t⟩] + bo), and the tanh of the cell.",
                 () => Student(4), () => Reference(4))
-            .Case("all four gates at work", "Each gate is right on its own, so check how they combine: c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃, then h⟨t⟩ = o ⊙ tanh(c⟨t⟩) with the new cell.",
+            .Case("the three gates and the candidate at work", "Each gate and the candidate are right on their own, so check how they combine: c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃, then h⟨t⟩ = o ⊙ tanh(c⟨t⟩) with the new cell.",
                 () => Student(5), () => Reference(5));
         foreach (var (mistake, description) in LstmForwardMistakes)
             check.Mistake(description, k => LstmVariant(x, h, c, weights[k], mistake));
