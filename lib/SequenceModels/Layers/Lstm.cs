@@ -5,8 +5,8 @@ namespace SequenceModels;
 
 /// <summary>
 /// The LSTM over a whole batch of sequences, with backpropagation through time. Same numbers as
-/// <see cref="LstmCell"/> step by step, with the weights of the three gates and the candidate stacked so that one product gives all four
-/// pre-activations: rows [f; i; c̃; o] of
+/// <see cref="LstmCell"/> step by step, with the weights of the three gates and the candidate stacked so that one
+/// product gives all four pre-activations: rows [f; i; c̃; o] of
 /// <code>
 /// Z⟨t⟩ = Wx·x⟨t⟩ + Wh·h⟨t−1⟩ + b        (4n_h × m)
 /// </code>
