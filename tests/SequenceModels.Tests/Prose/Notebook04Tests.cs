@@ -22,7 +22,7 @@ public class Notebook04Tests
     [Fact]
     public void The_marked_symbol_lies_10_to_19_steps_before_the_end_of_20_and_30_to_59_before_the_end_of_60()
     {
-        Assert.Contains("*keep* the memory unchanged for the 10–19 steps after it", Notebook.Markdown("04-26"));
+        Assert.Contains("*keep* the memory for the 10–19 steps after it", Notebook.Markdown("04-26"));
         Assert.Contains("const int taskSteps = 20", Notebook.Code("04-27"));
         Assert.Contains("(10 to 19 steps learned here;", Notebook.Markdown("04-38"));
         Assert.Contains("(30–59 steps back in these\nsequences)", Notebook.Code("04-47"));
