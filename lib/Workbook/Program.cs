@@ -12,6 +12,7 @@ foreach (var command in new[]
     BenchCommand.Create(),
     NerCommand.Create(),
     CharLmCommand.Create(),
+    KernelspecCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -16,12 +16,17 @@ internal static class RunCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds one cell may run before it is stopped.", DefaultValueFactory = _ => 600 };
         var noHtml = new Option<bool>("--no-html") { Description = "Do not write an HTML page beside each executed notebook." };
         var noPng = new Option<bool>("--no-png") { Description = "Do not render figures to PNG files (needs Chromium and a local plotly.js)." };
+        var engine = new Option<KernelEngine>("--engine")
+        {
+            Description = "What runs the cells: workbook (the workbook's kernel on the .NET Interactive engine) or tool (the dotnet-interactive tool pinned in .config/dotnet-tools.json, as VS Code runs it).",
+            DefaultValueFactory = _ => KernelEngine.Workbook,
+        };
         var command = new Command("run", "Execute notebooks headless; write executed copies (.ipynb and .html) with their outputs and plots.")
         {
-            paths, output, keepGoing, timeout, noHtml, noPng,
+            paths, output, keepGoing, timeout, noHtml, noPng, engine,
         };
         command.SetAction((parse, cancel) => RunAsync(new RunRequest(
-            parse.GetValue(paths) ?? [], parse.GetValue(output)!, new RunOptions(TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(keepGoing)),
+            parse.GetValue(paths) ?? [], parse.GetValue(output)!, new RunOptions(TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(keepGoing), parse.GetValue(engine)),
             !parse.GetValue(noHtml), !parse.GetValue(noPng)), Console.Out, Console.Error, cancel));
         return command;
     }
@@ -103,16 +108,17 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Prints "notebook: cell i/n (elapsed)" as cells start: one updating line on a terminal, one line each otherwise.</summary>
+    /// <summary>
+    /// One line per notebook: on a terminal it is redrawn as cells start ("notebook: cell i/n, elapsed") and ends as
+    /// the notebook's result; without a terminal (CI, a log) only the result line is written.
+    /// </summary>
     private sealed class ProgressLine(TextWriter writer, string name) : IProgress<CellProgress>
     {
         private readonly bool _live = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
 
         public void Report(CellProgress p)
         {
-            var text = $"{name}: cell {p.CodeCell}/{p.CodeCells} (notebook cell {p.Cell}), {p.Elapsed.TotalSeconds:0.0} s";
-            if (_live) writer.Write($"\r{text}\u001b[K");
-            else writer.WriteLine(text);
+            if (_live) writer.Write($"\r{name}: cell {p.CodeCell}/{p.CodeCells} (notebook cell {p.Cell}), {p.Elapsed.TotalSeconds:0.0} s\u001b[K");
         }
 
         public void Finish(NotebookRunResult r)

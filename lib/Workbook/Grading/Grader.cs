@@ -26,7 +26,7 @@ public static class Grader
         var results = new Dictionary<string, JsonObject>();
         foreach (var cell in executed.CodeCells)
             foreach (var output in cell.Outputs.OfType<JsonObject>())
-                if (output["data"]?[CheckResult.MimeType] is JsonObject payload && (string?)payload["exercise"] is { } id)
+                if (Payload(output["data"]?[CheckResult.MimeType]) is { } payload && (string?)payload["exercise"] is { } id)
                     results[id] = payload; // a check run twice counts once, the last time
 
         var number = executed.Name.Split('-')[0];
@@ -45,6 +45,14 @@ public static class Grader
             rows.Add(Row(submission, payload) with { Points = 0, Message = "not an exercise of this notebook (not counted)" });
         return rows;
     }
+
+    // The kernel passes a +json MIME type on as the text it formatted (Jupyter parses application/json only).
+    private static JsonObject? Payload(JsonNode? data) => data switch
+    {
+        JsonObject o => o,
+        JsonValue v when v.TryGetValue<string>(out var text) => JsonNode.Parse(text) as JsonObject,
+        _ => null,
+    };
 
     private static GradeRow Row(string submission, JsonObject payload)
     {

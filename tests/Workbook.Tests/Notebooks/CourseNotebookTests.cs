@@ -9,9 +9,9 @@ namespace Workbook.Tests.Notebooks;
 /// Every notebook in notebooks/: committed clean and valid, runs headless without an error output in its unfinished
 /// state (every exercise "not done"), and with the reference solutions in place scores full marks.
 /// </summary>
-public class CourseNotebookTests
+public partial class CourseNotebookTests
 {
-    private static readonly string NotebooksFolder = Path.Combine(Fixtures.RepoRoot, "notebooks");
+    private static readonly string NotebooksFolder = CourseRuns.NotebooksFolder;
     private static readonly string SolutionsFolder = Path.Combine(Fixtures.RepoRoot, "tests", "Workbook.Tests", "Solutions");
 
     public static TheoryData<string> Notebooks()
@@ -75,7 +75,7 @@ public class CourseNotebookTests
     [MemberData(nameof(Notebooks))]
     public async Task Runs_unfinished_with_no_error_and_every_exercise_not_done(string name)
     {
-        var result = await new NotebookRunner(RunOptions.Default).RunAsync(Load(name));
+        var result = await CourseRuns.UnfinishedAsync(name);
         AssertRanClean(result);
         var rows = Grader.Grade(name, result.Executed);
         Assert.NotEmpty(rows);
@@ -96,6 +96,7 @@ public class CourseNotebookTests
         Assert.All(rows, r => Assert.True(r.Status == "passed", $"{r.Exercise}: {r.Status} — {r.Message}"));
     }
 
+    /// <summary>No error output, every cell run, and not one compiler diagnostic — warnings included — in any cell.</summary>
     private static void AssertRanClean(NotebookRunResult result)
     {
         var errors = result.Executed.CodeCells.SelectMany(c => c.Outputs.OfType<JsonObject>())
@@ -103,7 +104,17 @@ public class CourseNotebookTests
             .Select(o => $"{(string?)o["ename"]}: {(string?)o["evalue"]}").ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
         Assert.Equal(result.CodeCells, result.CellsRun);
+        var diagnostics = result.Executed.CodeCells
+            .SelectMany(c => c.Outputs.OfType<JsonObject>()
+                .Where(o => (string?)o["name"] == "stderr" && Diagnostic().IsMatch(NotebookCell.JoinLines(o["text"])))
+                .Select(o => $"cell {c.Number} ({c.Id}): {NotebookCell.JoinLines(o["text"]).Trim()}"))
+            .ToList();
+        Assert.True(diagnostics.Count == 0, "compiler diagnostics:\n" + string.Join("\n", diagnostics));
     }
+
+    // "(3,12): warning CS8632: …", as the engine formats a diagnostic.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\d+,\d+\): (warning|error) [A-Z]+\d+:")]
+    private static partial System.Text.RegularExpressions.Regex Diagnostic();
 
     private static IEnumerable<(string Id, NotebookCell Cell)> ExerciseCells(NotebookDocument notebook) =>
         notebook.Cells.SelectMany(c => c.Tags.Where(t => t.StartsWith("exercise:", StringComparison.Ordinal))
