@@ -202,9 +202,11 @@ public static partial class Check
                 ? $"Your BPTT from Exercise 2.2 passes your gradient check: worst relative error {error:E2}."
                 : $"Your BPTT from Exercise 2.2 fails your gradient check: worst relative error {error:E2}. Go back to Exercise 2.2.";
         }
-        catch (NotImplementedException)
+        catch (NotImplementedException e)
         {
-            report = "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
+            report = EarlierExercise.Unfinished(e, "2.2") is { } earlier
+                ? $"Your BPTT from Exercise 2.2 could not be checked: {earlier}"
+                : "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
         }
         catch (Exception e)
         {
