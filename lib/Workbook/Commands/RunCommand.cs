@@ -62,11 +62,7 @@ internal static class RunCommand
         async Task RunOneAsync(NotebookJob job, IProgress<CellProgress>? progress)
         {
             var result = await runner.RunAsync(job.Notebook, progress, cancel);
-            await Site.ExecutedNotebooks.AddFigurePngsAsync(result.Executed, renderer, stderr, cancel); // a PNG beside each figure
-            result.Executed.Save(job.OutputPath);
-            if (request.WriteHtml)
-                AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
-            figures.Add(WriteFigureFiles(result, job));
+            figures.Add(await WriteAsync(result.Executed, job.OutputPath, renderer, request.WriteHtml ? plotly ?? "" : null, stderr, cancel));
             results.Add(result);
         }
 
@@ -126,15 +122,30 @@ internal static class RunCommand
     }
 
     /// <summary>
+    /// Writes an executed notebook as the main job does: a PNG added to each figure (with a renderer), the .ipynb,
+    /// its HTML page (when <paramref name="plotly"/> is not null; empty: plotly.js from its CDN), and the PNGs as files
+    /// in OUT/plots/NAME/. Returns the counts of figures and of PNG files.
+    /// </summary>
+    internal static async Task<(int Found, int Rendered)> WriteAsync(NotebookDocument executed, string outputPath, FigureRenderer? renderer,
+        string? plotly, TextWriter stderr, CancellationToken cancel)
+    {
+        await Site.ExecutedNotebooks.AddFigurePngsAsync(executed, renderer, stderr, cancel);
+        executed.Save(outputPath);
+        if (plotly is not null)
+            AtomicFile.WriteAllText(Path.ChangeExtension(outputPath, ".html"), HtmlExport.Render(executed, plotly.Length > 0 ? plotly : null));
+        return WriteFigureFiles(executed, outputPath);
+    }
+
+    /// <summary>
     /// The PNGs the figures got in the executed notebook, also as files in OUT/plots/NAME/ (cell-07.png, or
     /// cell-07-2.png when a cell shows several); returns the counts of figures and of PNG files.
     /// </summary>
-    private static (int Found, int Rendered) WriteFigureFiles(NotebookRunResult result, NotebookJob job)
+    private static (int Found, int Rendered) WriteFigureFiles(NotebookDocument executed, string outputPath)
     {
-        var found = FigureRenderer.Figures(result.Executed).Count;
-        var folder = Path.Combine(Path.GetDirectoryName(job.OutputPath)!, "plots", Path.GetFileNameWithoutExtension(job.OutputPath));
+        var found = FigureRenderer.Figures(executed).Count;
+        var folder = Path.Combine(Path.GetDirectoryName(outputPath)!, "plots", Path.GetFileNameWithoutExtension(outputPath));
         int written = 0;
-        foreach (var cell in result.Executed.CodeCells)
+        foreach (var cell in executed.CodeCells)
         {
             var pngs = cell.Outputs.OfType<System.Text.Json.Nodes.JsonObject>()
                 .Select(o => (string?)o["data"]?["image/png"]).OfType<string>().ToList();
