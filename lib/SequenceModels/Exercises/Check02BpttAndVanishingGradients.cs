@@ -147,7 +147,6 @@ public static partial class Check
     /// <paramref name="yourBptt"/> is given, the student's own BPTT (Exercise 2.2) is checked with it too (reported,
     /// not graded).
     /// </summary>
-    [Reference(typeof(GradientCheck), nameof(GradientCheck.Run), nameof(GradientCheck.Input))]
     [Exercise("02.gradient-check", "Exercise 2.3 — a gradient check of your BPTT")]
     public static CheckResult BpttGradientCheck(
         Func<BpttFunction, Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[], double> worstRelativeError,

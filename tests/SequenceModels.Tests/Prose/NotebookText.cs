@@ -22,12 +22,15 @@ internal sealed class NotebookText
     /// <summary>Reads notebooks/<paramref name="name"/> from the repository.</summary>
     public static NotebookText Load(string name)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(TextFiles.RepoRoot, "notebooks", name)))!;
-        var cells = root["cells"]!.AsArray().ToDictionary(
+        var cells = Cells(name).ToDictionary(
             c => (string)c!["id"]!,
             c => ((string)c!["cell_type"]!, string.Concat(c["source"]!.AsArray().Select(line => (string)line!))));
         return new NotebookText(name, cells);
     }
+
+    /// <summary>The cells of notebooks/<paramref name="name"/>, as nbformat JSON.</summary>
+    public static JsonArray Cells(string name) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(TextFiles.RepoRoot, "notebooks", name)))!["cells"]!.AsArray();
 
     /// <summary>The source of the markdown cell <paramref name="id"/>.</summary>
     public string Markdown(string id) => Source(id, "markdown");
@@ -79,4 +82,34 @@ internal sealed class NotebookText
 
     /// <summary>σ(z) = 1 / (1 + e^−z).</summary>
     public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+}
+
+/// <summary>A notebook's markdown and code, read from notebooks/ (shared by the prose tests of notebooks 07–09).</summary>
+internal sealed class NotebookCellsText
+{
+    public NotebookCellsText(string file)
+    {
+        var cells = NotebookText.Cells(file);
+        string Source(JsonNode cell) => string.Concat(cell["source"]!.AsArray().Select(s => (string)s!));
+        RawMarkdown = string.Join("\n\n", cells.Where(c => (string)c!["cell_type"]! == "markdown").Select(c => Source(c!)));
+        Code = string.Join("\n\n", cells.Where(c => (string)c!["cell_type"]! == "code").Select(c => Source(c!)));
+        Markdown = Regex.Replace(RawMarkdown, @"\s+", " ");
+        CodeText = Regex.Replace(Code, @"\s+", " ");
+        ExerciseCells = cells.Count(c => c!["metadata"]?["tags"]?.AsArray().Any(t => ((string)t!).StartsWith("exercise:", StringComparison.Ordinal)) == true);
+    }
+
+    /// <summary>Every markdown cell, with runs of white space (line breaks included) read as one space.</summary>
+    public string Markdown { get; }
+
+    /// <summary>Every markdown cell as written.</summary>
+    public string RawMarkdown { get; }
+
+    /// <summary>Every code cell as written.</summary>
+    public string Code { get; }
+
+    /// <summary>Every code cell with runs of white space read as one space: the prose that cells write with the run's numbers.</summary>
+    public string CodeText { get; }
+
+    /// <summary>The number of exercise cells.</summary>
+    public int ExerciseCells { get; }
 }
