@@ -315,10 +315,12 @@ public sealed class CrfTagger<T> : IHasParameters<T> where T : struct, IFloating
     /// scheme's constraints (or the argmax at each word for the softmax variant). Steps·BatchSize ids in the batch's
     /// layout, <see cref="TagMap.PadId"/> at padded positions.
     /// </summary>
-    public int[] Predict(CrfBatch batch)
+    /// <param name="batch">The inputs (<see cref="Encode"/>).</param>
+    /// <param name="constrained">False to let Viterbi choose among every sequence, even those the scheme forbids.</param>
+    public int[] Predict(CrfBatch batch, bool constrained = true)
     {
         var z = Forward(batch);
-        if (Crf is not null) return Crf.Decode(z, Constraints);
+        if (Crf is not null) return Crf.Decode(z, constrained ? Constraints : null);
         int k = Tags.Count, m = z.BatchSize;
         var scores = Tensor.Data(z.Data);
         var predicted = new int[z.Steps * m];
@@ -335,8 +337,11 @@ public sealed class CrfTagger<T> : IHasParameters<T> where T : struct, IFloating
         return predicted;
     }
 
-    /// <summary>The predicted BIO tags of tokenised sentences, in order (batched by length for speed).</summary>
-    public string[][] PredictTags(IReadOnlyList<IReadOnlyList<string>> sentences, int batchSize = 128)
+    /// <summary>
+    /// The predicted BIO tags of tokenised sentences, in order (batched by length for speed). With
+    /// <paramref name="constrained"/> false, decoding may choose sequences the scheme forbids (read conlleval-style).
+    /// </summary>
+    public string[][] PredictTags(IReadOnlyList<IReadOnlyList<string>> sentences, int batchSize = 128, bool constrained = true)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         var result = new string[sentences.Count][];
@@ -346,7 +351,7 @@ public sealed class CrfTagger<T> : IHasParameters<T> where T : struct, IFloating
             foreach (var i in group.Except(nonEmpty)) result[i] = [];
             if (nonEmpty.Length == 0) continue;
             var batch = Encode(nonEmpty.Select(i => sentences[i]).ToArray());
-            var ids = Predict(batch);
+            var ids = Predict(batch, constrained);
             for (int b = 0; b < nonEmpty.Length; b++)
             {
                 var tags = Enumerable.Range(0, batch.Words.Lengths[b]).Select(t => Tags.TagOf(ids[t * nonEmpty.Length + b])).ToArray();

@@ -12,10 +12,13 @@ namespace SequenceModels;
 /// <param name="Entities">Entity precision, recall and F1, overall and per type; null when the tags are not BIO entity
 /// tags (part-of-speech tags, for example).</param>
 /// <param name="Confusion">Gold tag (rows) × predicted tag (columns) counts.</param>
-/// <param name="Predicted">The predicted tags of each sentence.</param>
+/// <param name="Predicted">The predicted tags of each sentence, written in <see cref="Scheme"/>.</param>
 public sealed record TaggerEvaluation(double MaskedAccuracy, double AllOBaseline, EntityScores? Entities, ConfusionMatrix Confusion,
     IReadOnlyList<IReadOnlyList<string>> Predicted)
 {
+    /// <summary>The scheme the entity tags were written in when they were scored (BIO unless the data had another).</summary>
+    public TagScheme Scheme { get; init; } = TagScheme.Bio;
+
     /// <summary>Scores predicted tags against gold tags, sentence by sentence.</summary>
     /// <param name="gold">The reference tags of each sentence.</param>
     /// <param name="predicted">The predicted tags, one per token.</param>
@@ -51,7 +54,7 @@ public sealed record TaggerEvaluation(double MaskedAccuracy, double AllOBaseline
         }
         var entities = entityTags ? EntityScores.Compute(gold, predicted, scheme) : null;
         return new TaggerEvaluation(NerMetrics.TokenAccuracy(gold, predicted), NerMetrics.AllOBaseline(gold), entities,
-            ConfusionMatrix.From(gold, predicted, all), predicted);
+            ConfusionMatrix.From(gold, predicted, all), predicted) { Scheme = entityTags ? scheme : TagScheme.Bio };
     }
 
     /// <summary>The summary lines, for example <c>masked accuracy: 0.9612</c>, then the per-type entity table.</summary>
