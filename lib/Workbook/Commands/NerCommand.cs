@@ -20,6 +20,7 @@ internal static class NerCommand
         var command = new Command("ner", "Named entity recognition: train a tagger on a corpus, or tag text with a saved one.");
         command.Subcommands.Add(CreateTrain());
         command.Subcommands.Add(CreatePredict());
+        command.Subcommands.Add(CreateEvaluate());
         return command;
     }
 
@@ -68,6 +69,63 @@ internal static class NerCommand
         var command = new Command("predict", "Tag sentences with a saved model: prints each token's tag and the entities.") { model, texts };
         command.SetAction(parse => Predict(parse.GetValue(model)!, parse.GetValue(texts) ?? [], Console.Out, Console.Error));
         return command;
+    }
+
+    private static Command CreateEvaluate()
+    {
+        var model = new Option<string>("--model") { Description = "A model file written by 'workbook ner train --save'.", Required = true };
+        var test = new Option<string>("--test") { Description = "Gold-tagged sentences to score the model on.", Required = true };
+        var format = new Option<string>("--format") { Description = "Format of --test.", DefaultValueFactory = _ => "conll" };
+        format.AcceptOnlyFromAmong("conll", "conllu", "gmb");
+        var scheme = new Option<string>("--scheme") { Description = "Tag scheme of a CoNLL file: auto, bio, iob1 or bioes; scored in it.", DefaultValueFactory = _ => "auto" };
+        scheme.AcceptOnlyFromAmong("auto", "bio", "iob1", "bioes");
+        var predictions = new Option<string?>("--predictions") { Description = "Write token, gold tag, predicted tag per line to this file." };
+        var command = new Command("evaluate", "Score a saved model on a gold-tagged file (for example text of another genre).") { model, test, format, scheme, predictions };
+        command.SetAction(parse => Evaluate(parse.GetValue(model)!, parse.GetValue(test)!, parse.GetValue(format)!, parse.GetValue(scheme)!,
+            parse.GetValue(predictions), Console.Out, Console.Error));
+        return command;
+    }
+
+    /// <summary>Scores a saved model on a file; 0 on success, 2 for a missing or invalid model or data file.</summary>
+    public static int Evaluate(string modelPath, string testPath, string format, string scheme, string? predictions, TextWriter stdout, TextWriter stderr)
+    {
+        var tagger = LoadTagger(modelPath, stderr);
+        if (tagger is null) return 2;
+        var corpus = LoadCorpus(new NerTrainRequest(null, testPath, testPath, testPath, format, Scheme: scheme), stderr);
+        if (corpus is null) return 2;
+        var (sentences, _, _, dataScheme) = corpus.Value;
+        var (_, predictTags, labels) = tagger.Value;
+        var predicted = predictTags(sentences.Select(s => s.Tokens).ToArray());
+        var result = TaggerEvaluation.Compute(sentences.Select(s => s.Tags).ToArray(), predicted, labels, dataScheme);
+        stdout.WriteLine($"data: {Describe(sentences)}; tags {dataScheme.ToString().ToUpperInvariant()}");
+        Report(result, stdout, dataScheme);
+        return predictions is null || WritePredictions(predictions, sentences, result, stdout, stderr) ? 0 : 2;
+    }
+
+    /// <summary>Loads a tagger of either kind: how it tags text, how it tags tokenised sentences (BIO), and its BIO labels.</summary>
+    private static (Func<string, TaggedText> Tag, Func<IReadOnlyList<IReadOnlyList<string>>, string[][]> TagSentences, IReadOnlyList<string> Labels)? LoadTagger(
+        string modelPath, TextWriter stderr)
+    {
+        if (!File.Exists(modelPath))
+        {
+            stderr.WriteLine($"error: {modelPath}: no such file");
+            return null;
+        }
+        try
+        {
+            if (ModelFile.ReadHeader(modelPath).Header.Kind == CrfTagger<float>.ModelKind)
+            {
+                var crf = CrfTagger<float>.Load(modelPath);
+                return (crf.Predict, s => crf.PredictTags(s), crf.EntityTags ? TagSchemes.TagsFor(crf.Types(), TagScheme.Bio) : crf.Tags.Tags);
+            }
+            var tagger = SequenceTagger<float>.Load(modelPath);
+            return (tagger.Predict, s => tagger.PredictTags(s), tagger.Tags.Tags);
+        }
+        catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {(e is ModelFileException ? e.Message : $"{modelPath}: {e.Message}")}");
+            return null;
+        }
     }
 
     /// <summary>Trains and evaluates; 0 on success, 2 for bad input (the problem was printed to stderr).</summary>
@@ -316,30 +374,7 @@ internal static class NerCommand
     /// <summary>Tags each text with a saved model; 0 on success, 2 for a missing or invalid model file.</summary>
     public static int Predict(string modelPath, IReadOnlyList<string> texts, TextWriter stdout, TextWriter stderr)
     {
-        if (!File.Exists(modelPath))
-        {
-            stderr.WriteLine($"error: {modelPath}: no such file");
-            return 2;
-        }
-        Func<string, TaggedText> tag;
-        try
-        {
-            if (ModelFile.ReadHeader(modelPath).Header.Kind == CrfTagger<float>.ModelKind)
-            {
-                var crf = CrfTagger<float>.Load(modelPath);
-                tag = crf.Predict;
-            }
-            else
-            {
-                var tagger = SequenceTagger<float>.Load(modelPath);
-                tag = tagger.Predict;
-            }
-        }
-        catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: {(e is ModelFileException ? e.Message : $"{modelPath}: {e.Message}")}");
-            return 2;
-        }
+        if (LoadTagger(modelPath, stderr) is not var (tag, _, _)) return 2;
         foreach (var text in texts) stdout.WriteLine(tag(text).ToString());
         return 0;
     }

@@ -154,6 +154,14 @@ public class NerCommandTests : IDisposable
         Assert.Matches(@"^test entity F1: [01]\.\d{4}$", lines[at + 2]);
         Assert.Equal($"saved: {model}", lines.Last(l => l.Length > 0));
 
+        var evaluateOut = new StringWriter();
+        var evaluateErr = new StringWriter();
+        Assert.Equal(0, NerCommand.Evaluate(model, Sample("test.conll"), "conll", "auto", null, evaluateOut, evaluateErr));
+        Assert.Equal("", evaluateErr.ToString());
+        var evaluated = Lines(evaluateOut.ToString());
+        Assert.Equal("data: 59 sentences (935 tokens); tags BIO", evaluated[0]);
+        Assert.Equal(lines.Skip(at).TakeWhile(l => !l.StartsWith("saved:")), evaluated.Skip(1).TakeWhile(l => l.Length > 0)); // the same scores as after training
+
         var (predictCode, tagged, predictErrors) = Predict(model, "President Amara Okafor visited Abuja on Tuesday.");
         Assert.Equal((0, ""), (predictCode, predictErrors));
         Assert.Matches(@"^President(/\S+)? Amara(/\S+)? Okafor(/\S+)? visited(/\S+)? Abuja(/\S+)? on(/\S+)? Tuesday(/\S+)? \.(/\S+)?$", Lines(tagged)[0]);
