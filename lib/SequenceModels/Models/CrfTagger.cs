@@ -221,7 +221,8 @@ public sealed class CrfTagger<T> : IHasParameters<T> where T : struct, IFloating
     {
         ArgumentNullException.ThrowIfNull(batch);
         bool drop = dropout is not null && Options.Dropout > 0;
-        var words = Batch(batch).Words;
+        _batch = batch;
+        var words = batch.Words;
         int m = words.BatchSize, columns = words.Steps * m, nw = Options.WordEmbeddingSize, f = CharCnn?.Filters ?? 0, nk = Options.CasingSize;
         var e = Tensor.Data(WordEmbedding.Forward(words).Data);
         var x = Matrix<T>.Build.Dense(InputSize, columns);
@@ -539,8 +540,6 @@ public sealed class CrfTagger<T> : IHasParameters<T> where T : struct, IFloating
             if (vectors.TryGet(Vocabulary.TokenOf(id), out var vector))
                 for (int i = 0; i < n; i++) w[id * n + i] = T.CreateChecked(vector[i]);
     }
-
-    private CrfBatch Batch(CrfBatch batch) => _batch = batch;
 
     /// <summary>Word dropout: each real word seen only once in training becomes UNK with probability p.</summary>
     private TokenBatch DropRareWords(TokenBatch words, double p, Random rng)
