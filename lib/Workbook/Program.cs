@@ -12,6 +12,8 @@ foreach (var command in new[]
     BenchCommand.Create(),
     NerCommand.Create(),
     CharLmCommand.Create(),
+    KernelspecCommand.Create(),
+    SiteCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -78,7 +78,7 @@ internal sealed class Fixtures : IDisposable
         var stderr = new StringWriter();
         var paths = args.Where(a => !a.StartsWith("--")).ToArray();
         var options = new RunOptions(args.Contains("--short-timeout") ? TimeSpan.FromSeconds(3) : TimeSpan.FromMinutes(5),
-            KeepGoing: args.Contains("--keep-going"));
+            KeepGoing: args.Contains("--keep-going"), Engine: args.Contains("--tool") ? KernelEngine.Tool : KernelEngine.Workbook);
         int code = await global::Workbook.Commands.RunCommand.RunAsync(new global::Workbook.Commands.RunRequest(paths, Output, options, WriteHtml: true),
             stdout, stderr, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());

@@ -9,6 +9,7 @@ namespace SequenceModels.Exercises;
 public static partial class Check
 {
     /// <summary>Exercise 1.1: one-hot encoding of word indices (V × T, column t = e_{indices[t]}).</summary>
+    [Reference(typeof(SequenceModels.OneHot), nameof(SequenceModels.OneHot.Encode))]
     [Exercise("01.one-hot", "Exercise 1.1 — one-hot encoding")]
     public static CheckResult OneHot(Func<int[], int, Matrix<double>> oneHot)
     {
@@ -33,6 +34,8 @@ public static partial class Check
     }
 
     /// <summary>Exercise 1.2: one RNN step, h⟨t⟩ = tanh(Wxh·x⟨t⟩ + Whh·h⟨t−1⟩ + bh).</summary>
+    [Reference(typeof(RnnCell), nameof(RnnCell.Forward), nameof(RnnCell.Unroll))]
+    [Reference(typeof(Rnn<>), nameof(Rnn<double>.Forward))]
     [Exercise("01.rnn-cell-forward", "Exercise 1.2 — the RNN cell forward")]
     public static CheckResult RnnCellForward(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>> rnnCellForward)
@@ -79,6 +82,8 @@ public static partial class Check
     }
 
     /// <summary>Exercise 1.3: the RNN over a whole sequence, the same weights at every step.</summary>
+    [Reference(typeof(RnnCell), nameof(RnnCell.Unroll))]
+    [Reference(typeof(Rnn<>), nameof(Rnn<double>.Forward))]
     [Exercise("01.rnn-forward", "Exercise 1.3 — the RNN forward over a sequence")]
     public static CheckResult RnnForward(
         Func<Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[]> rnnForward)

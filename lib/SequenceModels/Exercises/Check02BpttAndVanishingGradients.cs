@@ -24,6 +24,8 @@ public static partial class Check
     /// Exercise 2.1: one RNN step backward. With dz = dh ⊙ (1 − h⟨t⟩²): dx = Wxhᵀ·dz, dh⟨t−1⟩ = Whhᵀ·dz,
     /// dWxh = dz·x⟨t⟩ᵀ, dWhh = dz·h⟨t−1⟩ᵀ, dbh = Σ_columns dz. Arguments in order: dh, x, hPrev, h, Wxh, Whh.
     /// </summary>
+    [Reference(typeof(RnnCell), nameof(RnnCell.Backward))]
+    [Reference(typeof(Rnn<>), nameof(Rnn<double>.Backward))]
     [Exercise("02.rnn-cell-backward", "Exercise 2.1 — the RNN cell backward")]
     public static CheckResult RnnCellBackward(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>,
@@ -84,6 +86,7 @@ public static partial class Check
     /// Exercise 2.2: backpropagation through time. dL/dh⟨t⟩ = dhs[t] + the gradient coming back from step t+1; each
     /// step's cell backward adds into the weight gradients, which are sums over time; dh0 is what reaches h⟨0⟩.
     /// </summary>
+    [Reference(typeof(Rnn<>), nameof(Rnn<double>.Backward))]
     [Exercise("02.bptt", "Exercise 2.2 — backpropagation through time")]
     public static CheckResult Bptt(BpttFunction bptt)
     {
@@ -144,6 +147,7 @@ public static partial class Check
     /// <paramref name="yourBptt"/> is given, the student's own BPTT (Exercise 2.2) is checked with it too (reported,
     /// not graded).
     /// </summary>
+    [Reference(typeof(GradientCheck), nameof(GradientCheck.Run), nameof(GradientCheck.Input))]
     [Exercise("02.gradient-check", "Exercise 2.3 — a gradient check of your BPTT")]
     public static CheckResult BpttGradientCheck(
         Func<BpttFunction, Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[], double> worstRelativeError,
@@ -198,9 +202,11 @@ public static partial class Check
                 ? $"Your BPTT from Exercise 2.2 passes your gradient check: worst relative error {error:E2}."
                 : $"Your BPTT from Exercise 2.2 fails your gradient check: worst relative error {error:E2}. Go back to Exercise 2.2.";
         }
-        catch (NotImplementedException)
+        catch (NotImplementedException e)
         {
-            report = "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
+            report = EarlierExercise.Unfinished(e, "2.2") is { } earlier
+                ? $"Your BPTT from Exercise 2.2 could not be checked: {earlier}"
+                : "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
         }
         catch (Exception e)
         {

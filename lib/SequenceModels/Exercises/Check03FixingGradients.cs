@@ -5,6 +5,7 @@ namespace SequenceModels.Exercises;
 public static partial class Check
 {
     /// <summary>Exercise 3.1: clamp every entry of every gradient to [−limit, limit].</summary>
+    [Reference(typeof(GradientClipping), nameof(GradientClipping.ClipByValue))]
     [Exercise("03.clip-by-value", "Exercise 3.1 — clipping by value")]
     public static CheckResult ClipByValue(Func<Matrix<double>[], double, Matrix<double>[]> clipByValue)
     {
@@ -53,6 +54,7 @@ public static partial class Check
     /// maxNorm/‖g‖; a NaN or ±∞ anywhere must throw an <see cref="ArithmeticException"/> (such as
     /// <see cref="NonFiniteGradientException"/>) instead of returning numbers.
     /// </summary>
+    [Reference(typeof(GradientClipping), nameof(GradientClipping.ClipByGlobalNorm))]
     [Exercise("03.clip-by-norm", "Exercise 3.2 — clipping by global norm")]
     public static CheckResult ClipByGlobalNorm(Func<Matrix<double>[], double, Matrix<double>[]> clipByGlobalNorm)
     {
@@ -128,6 +130,8 @@ public static partial class Check
     /// Exercise 3.3: the IRNN's initial weights (Le, Jaitly and Hinton 2015): Wxh small and random (normal, std 0.001),
     /// Whh = I, bh = 0. Arguments: n_x, n_h and the generator to draw from.
     /// </summary>
+    [Reference(typeof(Rnn<>), nameof(Rnn<double>.Irnn))]
+    [Reference(typeof(Init), nameof(Init.Identity))]
     [Exercise("03.irnn-init", "Exercise 3.3 — identity initialisation (IRNN)")]
     public static CheckResult IrnnInit(Func<int, int, Random, (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> bh)> irnnInit)
     {
@@ -198,6 +202,8 @@ public static partial class Check
     /// Exercise 3.4: the RNN with a skip connection through time over a sequence,
     /// h⟨t⟩ = h⟨t−1⟩ + tanh(Wxh·x⟨t⟩ + Whh·h⟨t−1⟩ + bh); returns h⟨1⟩..h⟨T⟩. Arguments: xs, h0, Wxh, Whh, bh.
     /// </summary>
+    [Reference(typeof(ResidualRnnCell), nameof(ResidualRnnCell.Forward), nameof(ResidualRnnCell.Unroll))]
+    [Reference(typeof(ResidualRnn<>), nameof(ResidualRnn<double>.Forward))]
     [Exercise("03.residual-rnn", "Exercise 3.4 — a skip connection through time")]
     public static CheckResult ResidualRnnForward(
         Func<Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[]> residualRnnForward)

@@ -5,6 +5,8 @@ namespace SequenceModels.Exercises;
 public static partial class Check
 {
     /// <summary>Exercise 5.1: one GRU step in the lecture's form, c⟨t⟩ from x⟨t⟩, c⟨t−1⟩ and the weights of Γr, Γu, c̃.</summary>
+    [Reference(typeof(GruCell), nameof(GruCell.Forward))]
+    [Reference(typeof(Gru<>), nameof(Gru<double>.Forward))]
     [Exercise("05.gru-cell-forward", "Exercise 5.1 — the GRU cell forward")]
     public static CheckResult GruCellForward(Func<Matrix<double>, Matrix<double>, GruWeights<double>, Matrix<double>> gruCellForward)
     {
@@ -49,6 +51,7 @@ public static partial class Check
     }
 
     /// <summary>Exercise 5.2: the GRU over a sequence, c⟨t⟩ carried from step to step.</summary>
+    [Reference(typeof(Gru<>), nameof(Gru<double>.Forward))]
     [Exercise("05.gru-forward", "Exercise 5.2 — the GRU forward over a sequence")]
     public static CheckResult GruForward(Func<Matrix<double>[], Matrix<double>, GruWeights<double>, Matrix<double>[]> gruForward)
     {

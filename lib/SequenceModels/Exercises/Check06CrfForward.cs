@@ -15,6 +15,7 @@ public static partial class Check
     /// The reference is <see cref="LinearChainCrf.LogPartition"/>. Cases switch on one term at a time (the emission
     /// scores, then start, then the transitions, then end) before a general case.
     /// </summary>
+    [Reference(typeof(LinearChainCrf), nameof(LinearChainCrf.LogPartition), nameof(LinearChainCrf.Forward), nameof(LinearChainCrf.LogLikelihood))]
     [Exercise("06.crf-forward", "Exercise 6.5 — the CRF forward algorithm")]
     public static CheckResult CrfLogPartition(Func<Matrix<double>, Matrix<double>, Vector<double>, Vector<double>, double> logPartition)
     {

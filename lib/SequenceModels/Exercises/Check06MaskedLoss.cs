@@ -14,6 +14,7 @@ public static partial class Check
     /// and exactly zero at padded positions. z is m × T × K, y and the mask m × T. The reference is
     /// <see cref="Losses.LogSoftmaxNll{T}(SequenceBatch{T}, TokenBatch)"/>.
     /// </summary>
+    [Reference(typeof(Losses), nameof(Losses.LogSoftmaxNll), nameof(Losses.Nll), nameof(Losses.CrossEntropy))]
     [Exercise("06.masked-loss", "Exercise 6.2 — the masked loss")]
     public static CheckResult MaskedLoss(Func<double[,,], int[,], bool[,], (double Loss, double[,,] DLogits)> maskedLoss)
     {

@@ -8,6 +8,7 @@ public static partial class Check
     /// Exercise 6.1: pad sentences of word ids into one m × T batch (T the longest length) and its mask, true exactly
     /// at real positions. The reference is <see cref="SentenceBatches.Pad"/>.
     /// </summary>
+    [Reference(typeof(SentenceBatches), nameof(SentenceBatches.Pad))]
     [Exercise("06.pad-batch", "Exercise 6.1 — the padded batch and its mask")]
     public static CheckResult PadBatch(Func<int[][], int, (int[,] Ids, bool[,] Mask)> padBatch)
     {
@@ -47,6 +48,7 @@ public static partial class Check
     /// Exercise 6.3: masked accuracy, correct real positions over real positions, with labels, predictions and mask all
     /// m × T. The reference is <see cref="NerMetrics.MaskedAccuracy(int[,], int[,], bool[,])"/>.
     /// </summary>
+    [Reference(typeof(NerMetrics), nameof(NerMetrics.MaskedAccuracy))]
     [Exercise("06.masked-accuracy", "Exercise 6.3 — masked accuracy")]
     public static CheckResult MaskedAccuracy(Func<int[,], int[,], bool[,], double> maskedAccuracy)
     {
@@ -98,6 +100,7 @@ public static partial class Check
     /// Exercise 6.4: the entities of one sentence's BIO tags, as (type, start, end) with end exclusive, read the way the
     /// CoNLL evaluation script reads them. The reference is <see cref="BioTags.Entities"/>.
     /// </summary>
+    [Reference(typeof(BioTags), nameof(BioTags.Entities))]
     [Exercise("06.entities", "Exercise 6.4 — entities from BIO tags")]
     public static CheckResult Entities(Func<string[], List<Entity>> entities)
     {

@@ -9,12 +9,14 @@ public static partial class Check
     /// run reads each sequence from its own last real step (per length, not from the padding). Checked against
     /// <see cref="Bidirectional{T}"/> over two <see cref="Rnn{T}"/> layers, at the real positions only.
     /// </summary>
+    [Reference(typeof(Bidirectional<>), nameof(Bidirectional<double>.Forward))]
     [Exercise("07.bidirectional-forward", "Exercise 7.1 — the bidirectional RNN forward")]
     public static CheckResult BidirectionalForward(
         Func<Matrix<double>[], int[], (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> Bh),
             (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> Bh), Matrix<double>[]> bidirectionalForward)
     {
         ArgumentNullException.ThrowIfNull(bidirectionalForward);
+        const string id = "07.bidirectional-forward", title = "Exercise 7.1 — the bidirectional RNN forward";
         const int nx = 3, nh = 4;
         var rng = new Random(701);
         var fwd = RandomRnnWeights(nx, nh, rng);
@@ -34,10 +36,11 @@ public static partial class Check
             var (output, _) = layer.Forward(SequenceBatch<double>.FromSteps(inputs[c], cases[c].Lengths));
             return Enumerable.Range(0, output.Steps).Select(output.Step).ToArray();
         }
+        var calls = new StudentCalls(title, "BidirectionalForward");
         Matrix<double>[] Student(int c)
         {
-            var result = bidirectionalForward(inputs[c].Select(x => x.Clone()).ToArray(), (int[])cases[c].Lengths.Clone(),
-                Copy(cases[c].F), Copy(cases[c].B));
+            var result = calls.Call(() => bidirectionalForward(inputs[c].Select(x => x.Clone()).ToArray(), (int[])cases[c].Lengths.Clone(),
+                Copy(cases[c].F), Copy(cases[c].B)));
             return MaskPadding(result, cases[c].Lengths, 2 * nh);
         }
         // Wrong answers, computed on the same inputs.
@@ -48,8 +51,7 @@ public static partial class Check
             MaskPadding(top.Zip(bottom, (f, b) => f.Stack(b)).ToArray(), cases[c].Lengths, 2 * nh);
         int[] Full(int c) => cases[c].Lengths.Select(_ => inputs[c].Length).ToArray();
 
-        const string id = "07.bidirectional-forward", title = "Exercise 7.1 — the bidirectional RNN forward";
-        return new ExerciseCheck<Matrix<double>[]>(id, title, (e, a) => CompareHalves(e, a, nh))
+        return calls.Verdict(new ExerciseCheck<Matrix<double>[]>(id, title, (e, a) => CompareHalves(e, a, nh))
             .Case("shapes (T = 4 steps of n_x = 3, m = 2, n_h = 4 per direction)",
                 "Return one matrix per step, a[t] = [→a⟨t⟩; ←a⟨t⟩]: the forward state on top of the backward one, 2n_h × m.",
                 () => Student(0), () => Reference(0), (e, a) => ListShapes("a", e, a))
@@ -72,18 +74,20 @@ public static partial class Check
             .Mistake("each sequence was reversed over the whole padded length T instead of its own length (the backward run starts at the padding)",
                 c => Both(c, Forward(c), ReverseEach(Unidirectional(ReverseEach(inputs[c], Full(c)), cases[c].B), Full(c))))
             .Mistake("the backward run used the forward weights", c => Both(c, Forward(c), Backward(c, cases[c].F)))
-            .Run();
+            .Run());
     }
 
     /// <summary>
     /// Exercise 7.2: a deep (stacked) RNN, a[l]⟨t⟩ = tanh(Wxh[l]·a[l−1]⟨t⟩ + Whh[l]·a[l]⟨t−1⟩ + bh[l]) with a[0] = x,
     /// returning the top layer's states. Checked against <see cref="StackedRecurrent{T}"/> over <see cref="Rnn{T}"/> layers.
     /// </summary>
+    [Reference(typeof(StackedRecurrent<>), nameof(StackedRecurrent<double>.Forward))]
     [Exercise("07.deep-rnn-forward", "Exercise 7.2 — the deep RNN forward")]
     public static CheckResult DeepRnnForward(
         Func<Matrix<double>[], (Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> Bh)[], Matrix<double>[]> deepRnnForward)
     {
         ArgumentNullException.ThrowIfNull(deepRnnForward);
+        const string id = "07.deep-rnn-forward", title = "Exercise 7.2 — the deep RNN forward";
         var rng = new Random(702);
         RnnWeights[] Stack(int nx, params int[] sizes) =>
             sizes.Select((nh, l) => RandomRnnWeights(l == 0 ? nx : sizes[l - 1], nh, rng)).ToArray();
@@ -102,8 +106,9 @@ public static partial class Check
             var (output, _) = layer.Forward(SequenceBatch<double>.FromSteps(inputs[c]));
             return Enumerable.Range(0, output.Steps).Select(output.Step).ToArray();
         }
+        var calls = new StudentCalls(title, "DeepRnnForward");
         Matrix<double>[] Student(int c) =>
-            deepRnnForward(inputs[c].Select(x => x.Clone()).ToArray(), cases[c].Layers.Select(Copy).ToArray());
+            calls.Call(() => deepRnnForward(inputs[c].Select(x => x.Clone()).ToArray(), cases[c].Layers.Select(Copy).ToArray()));
         // Wrong answers, computed on the same inputs: layer l sees Below(l − 1's states) and carries its own state or not.
         Matrix<double>[] Variant(int c, Func<Matrix<double>[], Matrix<double>[]> below, bool carry = true, bool residual = false, int? stopAfter = null)
         {
@@ -125,8 +130,7 @@ public static partial class Check
         static Matrix<double>[] Delayed(Matrix<double>[] a) =>
             a.Select((_, t) => t == 0 ? Zeros(a[0].RowCount, a[0].ColumnCount) : a[t - 1]).ToArray();
 
-        const string id = "07.deep-rnn-forward", title = "Exercise 7.2 — the deep RNN forward";
-        return new ExerciseCheck<Matrix<double>[]>(id, title, (e, a) => Compare.MatrixLists("a[L]", e, a))
+        return calls.Verdict(new ExerciseCheck<Matrix<double>[]>(id, title, (e, a) => Compare.MatrixLists("a[L]", e, a))
             .Case("shapes (2 layers, T = 5 steps of n_x = 3, n_h = 4, m = 2)",
                 "Return the top layer's states, one n_h × m matrix per step. Layer 1 reads x (n_x rows); every layer above reads the states of the layer below it (n_h rows), not x.",
                 () => Student(0), () => Reference(0), (e, a) => ListShapes("a[L]", e, a))
@@ -143,7 +147,7 @@ public static partial class Check
             .Mistake("layer l reads the state of the step before, a[l−1]⟨t−1⟩, instead of a[l−1]⟨t⟩", c => Variant(c, Delayed))
             .Mistake("the upper layers do not carry their state from step to step (each step starts from zeros)", c => Variant(c, Same, carry: false))
             .Mistake("a residual connection was added (a[l] + a[l−1]); this deep RNN has none", c => Variant(c, Same, residual: true))
-            .Run();
+            .Run());
     }
 
     private static RnnWeights RandomRnnWeights(int nx, int nh, Random rng) =>

@@ -1,3 +1,4 @@
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
 namespace SequenceModels.Exercises;
@@ -13,6 +14,7 @@ public static partial class Check
     /// Exercise 9.1: the transition matrix from tag sequences, A[i, j] = (C(i, j) + α) / (C(i) + α·N), where C(i, j)
     /// counts tag j right after tag i inside a sentence and C(i) is the total of row i (N × N).
     /// </summary>
+    [Reference(typeof(HiddenMarkovModel), nameof(HiddenMarkovModel.Smooth), nameof(HiddenMarkovModel.Train))]
     [Exercise("09.transition-matrix", "Exercise 9.1 — the transition matrix")]
     public static CheckResult TransitionMatrix(Func<int[][], int, double, Matrix<double>> transitionMatrix)
     {
@@ -29,9 +31,10 @@ public static partial class Check
         ];
         Matrix<double> Counts(int c) => TransitionCounts(cases[c].Tags, cases[c].N);
         Matrix<double> Reference(int c) => HiddenMarkovModel.Smooth(Counts(c), cases[c].Alpha);
-        Matrix<double> Student(int c) => transitionMatrix(cases[c].Tags.Select(s => (int[])s.Clone()).ToArray(), cases[c].N, cases[c].Alpha);
+        var calls = new StudentCalls("Exercise 9.1 — the transition matrix", "TransitionMatrix");
+        Matrix<double> Student(int c) => calls.Call(() => transitionMatrix(cases[c].Tags.Select(s => (int[])s.Clone()).ToArray(), cases[c].N, cases[c].Alpha));
         string? Rows(Matrix<double> e, Matrix<double> a) => ProbabilityRows("A", e, a, "P(next tag | tag i), a distribution over the N next tags");
-        return new ExerciseCheck<Matrix<double>>("09.transition-matrix", "Exercise 9.1 — the transition matrix",
+        return calls.Verdict(new ExerciseCheck<Matrix<double>>("09.transition-matrix", "Exercise 9.1 — the transition matrix",
                 (e, a) => Compare.Matrices("A", e, a))
             .Case("shape (N = 3 tags, 4 sentences)", "A has one row and one column per tag: N × N.",
                 () => Student(0), () => Reference(0), (e, a) => ShapeOnly("A", e, a))
@@ -58,13 +61,14 @@ public static partial class Check
                 c => HiddenMarkovModel.Smooth(TransitionCounts([[.. cases[c].Tags.SelectMany(s => s)]], cases[c].N), cases[c].Alpha))
             .Mistake("the matrix was divided by the grand total of all counts, not row by row",
                 c => Counts(c).Add(cases[c].Alpha) / (Counts(c).Enumerate().Sum() + cases[c].Alpha * cases[c].N * cases[c].N))
-            .Run();
+            .Run());
     }
 
     /// <summary>
     /// Exercise 9.2: the emission matrix from tag and word sequences, B[i, w] = (C(i, w) + α) / (C(i) + α·V), where
     /// C(i, w) counts word w tagged i and C(i) is the total of row i (N × V).
     /// </summary>
+    [Reference(typeof(HiddenMarkovModel), nameof(HiddenMarkovModel.Smooth), nameof(HiddenMarkovModel.Train))]
     [Exercise("09.emission-matrix", "Exercise 9.2 — the emission matrix")]
     public static CheckResult EmissionMatrix(Func<int[][], int[][], int, int, double, Matrix<double>> emissionMatrix)
     {
@@ -82,10 +86,11 @@ public static partial class Check
             cases[c].Words = cases[c].Tags.Select(s => s.Select(t => (t * 3 + rng.Next(4)) % (cases[c].V - 1)).ToArray()).ToArray();
         Matrix<double> Counts(int c) => EmissionCounts(cases[c].Tags, cases[c].Words, cases[c].N, cases[c].V);
         Matrix<double> Reference(int c) => HiddenMarkovModel.Smooth(Counts(c), cases[c].Alpha);
-        Matrix<double> Student(int c) => emissionMatrix(cases[c].Tags.Select(s => (int[])s.Clone()).ToArray(),
-            cases[c].Words.Select(s => (int[])s.Clone()).ToArray(), cases[c].N, cases[c].V, cases[c].Alpha);
+        var calls = new StudentCalls("Exercise 9.2 — the emission matrix", "EmissionMatrix");
+        Matrix<double> Student(int c) => calls.Call(() => emissionMatrix(cases[c].Tags.Select(s => (int[])s.Clone()).ToArray(),
+            cases[c].Words.Select(s => (int[])s.Clone()).ToArray(), cases[c].N, cases[c].V, cases[c].Alpha));
         string? Rows(Matrix<double> e, Matrix<double> a) => ProbabilityRows("B", e, a, "P(word | tag i), a distribution over the V words");
-        return new ExerciseCheck<Matrix<double>>("09.emission-matrix", "Exercise 9.2 — the emission matrix",
+        return calls.Verdict(new ExerciseCheck<Matrix<double>>("09.emission-matrix", "Exercise 9.2 — the emission matrix",
                 (e, a) => Compare.Matrices("B", e, a))
             .Case("shape (N = 3 tags, V = 6 words)", "B has one row per tag and one column per word of the vocabulary: N × V.",
                 () => Student(0), () => Reference(0), (e, a) => ShapeOnly("B", e, a))
@@ -101,13 +106,14 @@ public static partial class Check
             .Mistake("the rows were not normalised: B holds counts + α, not probabilities", c => Counts(c).Add(cases[c].Alpha))
             .Mistake("the columns were normalised: that is P(tag | word), but B[i, w] is P(word w | tag i)",
                 c => HiddenMarkovModel.Smooth(Counts(c).Transpose(), cases[c].Alpha).Transpose())
-            .Run();
+            .Run());
     }
 
     /// <summary>
     /// Exercise 9.3: Viterbi initialisation, the N × T scores with column 0 = log π_j + log B[j, words[0]]. Only the
     /// shape and column 0 are checked (the forward pass fills the other columns).
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.Initialize))]
     [Exercise("09.viterbi-initialize", "Exercise 9.3 — Viterbi initialisation")]
     public static CheckResult ViterbiInitialize(Func<Vector<double>, Matrix<double>, int[], Matrix<double>> viterbiInitialize)
     {
@@ -121,7 +127,8 @@ public static partial class Check
             (RandomDistribution(rng, 1, 5).Row(0), RandomDistribution(rng, 5, 8), [6, 1, 7, 2, 2, 5]),
         ];
         Matrix<double> Reference(int c) => Viterbi.Initialize(cases[c].Pi.PointwiseLog(), LogEmissions(cases[c].B, cases[c].Words)).Scores;
-        Matrix<double> Student(int c) => viterbiInitialize(cases[c].Pi.Clone(), cases[c].B.Clone(), (int[])cases[c].Words.Clone());
+        var calls = new StudentCalls("Exercise 9.3 — Viterbi initialisation", "ViterbiInitialize");
+        Matrix<double> Student(int c) => calls.Call(() => viterbiInitialize(cases[c].Pi.Clone(), cases[c].B.Clone(), (int[])cases[c].Words.Clone()));
         Matrix<double> FirstColumn(int c, Func<int, double> score)
         {
             var (pi, b, words) = cases[c];
@@ -137,7 +144,7 @@ public static partial class Check
                 return $"{difference} The right numbers are in column 1: the first word is column 0.";
             return difference;
         }
-        return new ExerciseCheck<Matrix<double>>("09.viterbi-initialize", "Exercise 9.3 — Viterbi initialisation", FirstColumnDifference)
+        return calls.Verdict(new ExerciseCheck<Matrix<double>>("09.viterbi-initialize", "Exercise 9.3 — Viterbi initialisation", FirstColumnDifference)
             .Case("shape (N = 3 tags, T = 4 words)", "The scores have one row per tag and one column per word: N × T.",
                 () => Student(0), () => Reference(0), (e, a) => ShapeOnly("the score matrix", e, a))
             .Case("uniform start probabilities", "Every π_j is the same, so only the emission term differs from tag to tag: check log B[j, words[0]], the column of the first word.",
@@ -156,7 +163,7 @@ public static partial class Check
                 c => FirstColumn(c, j => Math.Log(cases[c].Pi[j]) + Math.Log(cases[c].B[j, 0])))
             .Mistake("the emission is that of the last word, not the first",
                 c => FirstColumn(c, j => Math.Log(cases[c].Pi[j]) + Math.Log(cases[c].B[j, cases[c].Words[^1]])))
-            .Run();
+            .Run());
     }
 
     /// <summary>
@@ -164,6 +171,7 @@ public static partial class Check
     /// δ_t(j) = max_i [δ_{t−1}(i) + log A[i, j]] + log B[j, words[t]], and the back-pointers ψ_t(j) = argmax_i
     /// (N × T; column 0 of the back-pointers is not checked).
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.ForwardPass))]
     [Exercise("09.viterbi-forward", "Exercise 9.4 — the Viterbi forward pass")]
     public static CheckResult ViterbiForwardPass(
         Func<Matrix<double>, Matrix<double>, Matrix<double>, int[], (Matrix<double> Scores, int[,] BackPointers)> viterbiForward)
@@ -187,9 +195,10 @@ public static partial class Check
             Viterbi.ForwardPass(trellis, cases[c].A.PointwiseLog(), LogEmissions(cases[c].B, cases[c].Words));
             return (trellis.Scores, trellis.BackPointers);
         }
-        (Matrix<double>, int[,]) Student(int c) => viterbiForward(Initial(c), cases[c].A.Clone(), cases[c].B.Clone(), (int[])cases[c].Words.Clone());
+        var calls = new StudentCalls("Exercise 9.4 — the Viterbi forward pass", "ViterbiForward");
+        (Matrix<double>, int[,]) Student(int c) => calls.Call(() => viterbiForward(Initial(c), cases[c].A.Clone(), cases[c].B.Clone(), (int[])cases[c].Words.Clone()));
         (Matrix<double>, int[,]) Variant(int c, ForwardMistake mistake) => ForwardPassVariant(Initial(c), cases[c].A, cases[c].B, cases[c].Words, mistake);
-        return new ExerciseCheck<(Matrix<double> Scores, int[,] BackPointers)>("09.viterbi-forward", "Exercise 9.4 — the Viterbi forward pass",
+        return calls.Verdict(new ExerciseCheck<(Matrix<double> Scores, int[,] BackPointers)>("09.viterbi-forward", "Exercise 9.4 — the Viterbi forward pass",
                 (e, a) => TrellisDifference(e, a, unfilled: false))
             .Case("shapes (N = 3 tags, T = 4 words)", "Return the scores and the back-pointers, both N × T: one row per tag, one column per word.",
                 () => Student(0), () => Reference(0), TrellisShapeDifference)
@@ -209,13 +218,14 @@ public static partial class Check
             .Mistake("the scores add up all paths (log-sum-exp, the forward algorithm) instead of keeping the best one (max)", c => Variant(c, ForwardMistake.Sum))
             .Mistake("the back-pointer ignores the transition: ψ_t(j) must be the argmax of δ_{t−1}(i) + log A[i, j]", c => Variant(c, ForwardMistake.PointerWithoutTransition))
             .Mistake("the back-pointers were stored one column early: ψ_t(j) belongs in column t, the word it leads to", c => Variant(c, ForwardMistake.PointerOneColumnEarly))
-            .Run();
+            .Run());
     }
 
     /// <summary>
     /// Exercise 9.5: the Viterbi backward pass. The last tag z_{T−1} = argmax_j δ_{T−1}(j), then z_{t−1} = ψ_t(z_t)
     /// back to the front; returns the T tag indices.
     /// </summary>
+    [Reference(typeof(Viterbi), nameof(Viterbi.BackwardPass))]
     [Exercise("09.viterbi-backward", "Exercise 9.5 — the Viterbi backward pass")]
     public static CheckResult ViterbiBackwardPass(Func<Matrix<double>, int[,], int[]> viterbiBackward)
     {
@@ -223,7 +233,8 @@ public static partial class Check
         var rng = new Random(905);
         Trellis[] cases = [RandomTrellis(rng, 3, 5), RandomTrellis(rng, 4, 1), GreedyIsWrong(rng, 4, 6), GreedyIsWrong(rng, 6, 12)];
         int[] Reference(int c) => Viterbi.BackwardPass(cases[c]).Path;
-        int[] Student(int c) => viterbiBackward(cases[c].Scores.Clone(), (int[,])cases[c].BackPointers.Clone());
+        var calls = new StudentCalls("Exercise 9.5 — the Viterbi backward pass", "ViterbiBackward");
+        int[] Student(int c) => calls.Call(() => viterbiBackward(cases[c].Scores.Clone(), (int[,])cases[c].BackPointers.Clone()));
         int Best(Matrix<double> scores, int t) => scores.Column(t).MaximumIndex();
         int[] Follow(int c, int last, Func<int, int, int> pointer)
         {
@@ -233,7 +244,7 @@ public static partial class Check
             for (int t = steps - 1; t > 0; t--) path[t - 1] = pointer(path[t], t);
             return path;
         }
-        return new ExerciseCheck<int[]>("09.viterbi-backward", "Exercise 9.5 — the Viterbi backward pass",
+        return calls.Verdict(new ExerciseCheck<int[]>("09.viterbi-backward", "Exercise 9.5 — the Viterbi backward pass",
                 (e, a) => Compare.Integers("path", e, a))
             .Case("length (N = 3 tags, T = 5 words)", "Return one tag index per word: T entries.",
                 () => Student(0), () => Reference(0),
@@ -252,7 +263,7 @@ public static partial class Check
                 c => Reference(c).Reverse().ToArray())
             .Mistake("the path does not start from the best tag of the last column, argmax_j δ_{T−1}(j)",
                 c => Follow(c, 0, (z, t) => cases[c].BackPointers[z, t]))
-            .Run();
+            .Run());
     }
 
     // ---- helpers of notebook 09 ---------------------------------------------------------------------------------

@@ -36,3 +36,20 @@ public static class ExerciseCatalogue
     public static IReadOnlyList<ExerciseAttribute> ForNotebook(string notebookNumber) =>
         All.Where(e => e.Notebook == notebookNumber).ToList();
 }
+
+/// <summary>
+/// Names a member of the library that computes what an exercise asks for (its reference implementation, or a layer
+/// that does the same). The grader gives no points to an exercise cell that calls one of them, directly or through
+/// reflection; the notebook's own cells use them freely.
+/// </summary>
+/// <param name="type">The library type.</param>
+/// <param name="members">Its members that compute the answer (all overloads of each name).</param>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ReferenceAttribute(Type type, params string[] members) : Attribute
+{
+    /// <summary>The library type.</summary>
+    public Type Type { get; } = type;
+
+    /// <summary>The members, by name.</summary>
+    public IReadOnlyList<string> Members { get; } = members;
+}

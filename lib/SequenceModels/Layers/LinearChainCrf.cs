@@ -2,6 +2,7 @@ namespace SequenceModels;
 
 // Inside the namespace, so MathNet's Vector<T> wins over System.Numerics.Vector<T> from GlobalUsings.cs.
 using MathNet.Numerics.LinearAlgebra;
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
 /// <summary>

@@ -5,8 +5,8 @@ namespace SequenceModels;
 
 /// <summary>
 /// The LSTM over a whole batch of sequences, with backpropagation through time. Same numbers as
-/// <see cref="LstmCell"/> step by step, with the four gates' weights stacked so that one product gives all four
-/// pre-activations: rows [f; i; c̃; o] of
+/// <see cref="LstmCell"/> step by step, with the weights of the three gates and the candidate stacked so that one
+/// product gives all four pre-activations: rows [f; i; c̃; o] of
 /// <code>
 /// Z⟨t⟩ = Wx·x⟨t⟩ + Wh·h⟨t−1⟩ + b        (4n_h × m)
 /// </code>
@@ -71,13 +71,13 @@ public sealed class Lstm<T> : IRecurrentLayer<T> where T : struct, IFloatingPoin
         Parameters = [Wx, Wh, B];
     }
 
-    /// <summary>Input weights of the four gates, 4n_h × n_x, row blocks [f; i; c̃; o].</summary>
+    /// <summary>Input weights of the three gates and the candidate, 4n_h × n_x, row blocks [f; i; c̃; o].</summary>
     public Parameter<T> Wx { get; }
 
-    /// <summary>Recurrent weights of the four gates, 4n_h × n_h, row blocks [f; i; c̃; o].</summary>
+    /// <summary>Recurrent weights of the three gates and the candidate, 4n_h × n_h, row blocks [f; i; c̃; o].</summary>
     public Parameter<T> Wh { get; }
 
-    /// <summary>Biases of the four gates, 4n_h × 1, row blocks [bf; bi; bc; bo].</summary>
+    /// <summary>Biases of the three gates and the candidate, 4n_h × 1, row blocks [bf; bi; bc; bo].</summary>
     public Parameter<T> B { get; }
 
     /// <summary>True when the layer runs from the last step to the first.</summary>
@@ -150,7 +150,7 @@ public sealed class Lstm<T> : IRecurrentLayer<T> where T : struct, IFloatingPoin
             int t = Recurrence.StepAt(k, steps, Reverse);
             int now = Recurrence.StateBlock(t, Reverse) * block, prev = Recurrence.PreviousBlock(t, Reverse) * block;
             var zt = z.AsSpan(t * g4 * m, g4 * m);
-            // Z⟨t⟩ += Wh·h⟨t−1⟩: the four gates' recurrent terms in one product.
+            // Z⟨t⟩ += Wh·h⟨t−1⟩: the four layers' recurrent terms in one product.
             Gemm.Multiply(false, false, g4, m, nh, T.One, wh, g4, h.AsSpan(prev, block), nh, T.One, zt, g4);
             for (int b = 0; b < m; b++)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SequenceModels.Text;
 
 namespace SequenceModels;
 
@@ -63,8 +64,15 @@ public sealed record CharTrainingResult(int Steps, long Characters, TimeSpan Ela
     public double CharactersPerSecond => Elapsed.TotalSeconds > 0 ? Characters / Elapsed.TotalSeconds : 0;
 }
 
+/// <summary>The record of <see cref="CharLanguageModelTraining.TrainOnExamples{T}"/>.</summary>
+/// <param name="Losses">Every iteration's loss, in order (nats per character, before that iteration's update).</param>
+/// <param name="Samples">The samples, each with the number of iterations done when it was drawn.</param>
+public sealed record CharExampleTrainingResult(IReadOnlyList<double> Losses, IReadOnlyList<(int Iteration, string[] Names)> Samples);
+
 /// <summary>
-/// Trains a <see cref="CharLanguageModel{T}"/> on one long text with truncated backpropagation through time:
+/// Trains a <see cref="CharLanguageModel{T}"/> on one long text with truncated backpropagation through time
+/// (<see cref="Train{T}"/>), or on short items one at a time (<see cref="TrainOnExamples{T}"/>).
+/// <see cref="Train{T}"/>:
 /// <list type="number">
 /// <item>the text is laid out as <see cref="CharTrainingOptions.BatchSize"/> parallel streams
 /// (<see cref="TextStreams"/>) and read <see cref="CharTrainingOptions.SequenceLength"/> characters at a time;</item>
@@ -135,6 +143,74 @@ public static class CharLanguageModelTraining
                     clock.Elapsed, Progress(options, step, clock.Elapsed)));
             }
         }
+    }
+
+    /// <summary>
+    /// Trains on one example at a time, the loop of the classic "Dinosaurus Island" exercise: for iteration
+    /// j = 0 … iterations − 1 the example is <paramref name="examples"/>[j mod count], read from a zero state as
+    /// inputs EOS c₁ … cₙ and targets c₁ … cₙ EOS (teacher forcing); then zero the gradients, forward and loss
+    /// (no dropout), backward, clip by the global norm, one optimiser step. After every
+    /// <paramref name="sampleEvery"/> iterations (j + 1 = sampleEvery, 2·sampleEvery, …) it samples
+    /// <paramref name="namesPerSample"/> items with <see cref="CharLanguageModel{T}.Sample"/>("", <paramref name="sampleLength"/>,
+    /// <paramref name="temperature"/>, <paramref name="sampler"/>), so that the same sampler seed gives the same names.
+    /// </summary>
+    /// <param name="model">The model; its weights are updated in place.</param>
+    /// <param name="examples">The items (names, lines), each read on its own; none may be empty.</param>
+    /// <param name="optimizer">The optimiser, called once per iteration.</param>
+    /// <param name="iterations">How many examples to train on (cycling through them in order).</param>
+    /// <param name="clipNorm">The largest global gradient norm.</param>
+    /// <param name="sampleEvery">Sample after every this many iterations.</param>
+    /// <param name="namesPerSample">Items sampled each time.</param>
+    /// <param name="sampler">The seeded generator of the samples.</param>
+    /// <param name="sampleLength">The longest item sampled, in characters.</param>
+    /// <param name="temperature">The sampling temperature τ.</param>
+    /// <returns>Each iteration's loss (nats per character, before its update) and the samples with the number of
+    /// iterations done when they were drawn.</returns>
+    public static CharExampleTrainingResult TrainOnExamples<T>(CharLanguageModel<T> model, IReadOnlyList<string> examples,
+        IOptimizer<T> optimizer, int iterations, double clipNorm, int sampleEvery, int namesPerSample, Random sampler,
+        int sampleLength = 20, double temperature = 1.0)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentOutOfRangeException.ThrowIfNegative(iterations);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleEvery);
+        ArgumentOutOfRangeException.ThrowIfNegative(namesPerSample);
+        if (!(clipNorm > 0)) throw new ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "Must be positive.");
+        if (examples.Count == 0) throw new ArgumentException("There are no examples.", nameof(examples));
+        for (int i = 0; i < examples.Count; i++)
+            if (string.IsNullOrEmpty(examples[i])) throw new ArgumentException($"Example {i} is empty.", nameof(examples));
+
+        var losses = new List<double>(iterations);
+        var samples = new List<(int Iteration, string[] Names)>();
+        for (int j = 0; j < iterations; j++)
+        {
+            var (inputs, targets) = ExampleBatches(model.Vocabulary, examples[j % examples.Count]);
+            model.ZeroGrad();
+            var (loss, _) = model.Loss(inputs, targets);
+            model.Backward();
+            GradientClipping.ClipByGlobalNorm(model.Parameters, clipNorm);
+            optimizer.Step(model.Parameters);
+            losses.Add(loss);
+            if ((j + 1) % sampleEvery == 0)
+                samples.Add((j + 1, Enumerable.Range(0, namesPerSample).Select(_ => model.Sample("", sampleLength, temperature, sampler)).ToArray()));
+        }
+        return new CharExampleTrainingResult(losses, samples);
+    }
+
+    /// <summary>
+    /// One item as a batch of one sequence with teacher forcing: inputs EOS c₁ … cₙ, targets c₁ … cₙ EOS
+    /// (n + 1 steps each; characters outside the vocabulary read as UNK).
+    /// </summary>
+    public static (TokenBatch Inputs, TokenBatch Targets) ExampleBatches(CharVocabulary vocabulary, string example)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(example);
+        int[] ids = vocabulary.Encode(example);
+        int steps = ids.Length + 1;
+        return (new TokenBatch([CharVocabulary.EosId, .. ids], steps, 1, [steps]), new TokenBatch([.. ids, CharVocabulary.EosId], steps, 1, [steps]));
     }
 
     /// <summary>How far training is along, 0..1: the larger of steps done over MaxSteps and time over TimeLimit.</summary>

@@ -4,7 +4,7 @@ namespace SequenceModels.Text;
 /// Word-shape classes for words the tagger never saw in training. An unknown word still shows how it is written:
 /// "1,250" is a number, "Leipzig" is capitalised, "ACLU" is all capitals, "re-elected" is hyphenated, and the ending
 /// of a lowercase word is a strong hint of its part of speech (-ing, -ed: verbs; -ly: adverbs; -tion, -ness: nouns;
-/// -able, -al, -ous: adjectives). The first-order <see cref="HiddenMarkovModel"/> gives each class its own column of
+/// -able, -al, -ous: adjectives). The first-order <see cref="Taggers.HiddenMarkovModel"/> gives each class its own column of
 /// the emission matrix B; the second-order model uses the coarse <see cref="Shape"/> as the root of its suffix model.
 /// </summary>
 public static class WordShape

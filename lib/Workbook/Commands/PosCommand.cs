@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using SequenceModels.Taggers;
 using SequenceModels.Text;
 
 namespace Workbook.Commands;
@@ -18,7 +19,7 @@ internal static class PosCommand
     {
         var train = new Option<string>("--train") { Description = "Training corpus (CoNLL-U, or word<TAB>tag lines).", Required = true, HelpName = "FILE" };
         var test = new Option<string>("--test") { Description = "Test corpus, in the same format.", Required = true, HelpName = "FILE" };
-        var format = new Option<string?>("--format") { Description = "conllu or tsv (word<TAB>tag); by default conllu for *.conllu files, tsv otherwise." };
+        var format = new Option<string?>("--format") { Description = "conllu or tsv (word<TAB>tag); by default conllu for *.conllu and *.conllu.gz files, tsv otherwise." };
         format.AcceptOnlyFromAmong("conllu", "tsv");
         var column = new Option<string>("--column") { Description = "CoNLL-U tag column: upos (universal tags) or xpos (Penn tags).", DefaultValueFactory = _ => "upos" };
         column.AcceptOnlyFromAmong("upos", "xpos");
@@ -106,7 +107,9 @@ internal static class PosCommand
 
     static IReadOnlyList<TaggedSentence> Read(string path, Options options)
     {
-        string format = options.Format ?? (path.EndsWith(".conllu", StringComparison.OrdinalIgnoreCase) ? "conllu" : "tsv");
+        // The format is read from the name, a compressed file's by the name under the .gz.
+        string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        string format = options.Format ?? (name.EndsWith(".conllu", StringComparison.OrdinalIgnoreCase) ? "conllu" : "tsv");
         var sentences = format == "conllu"
             ? options.Column == "xpos"
                 ? ConlluReader.Read(path, ConlluColumn.Xpos)

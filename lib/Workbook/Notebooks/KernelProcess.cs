@@ -1,80 +1,108 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Workbook.Kernel;
 
 namespace Workbook.Notebooks;
 
 /// <summary>
-/// A kernel process (Workbook.Kernel) running one notebook's cells. One process per notebook keeps notebooks apart
-/// (working directory, loaded assemblies, formatter registrations) and lets the runner stop a cell that runs too
-/// long by ending the process.
+/// A kernel process running one notebook's cells, driven over the dotnet-interactive stdio protocol as VS Code's
+/// Polyglot Notebooks drives it: one KernelCommandEnvelope per line on stdin (SubmitCode with a token), one
+/// KernelEventEnvelope per line on stdout, the command's events carrying its token (or a child token "token.n").
+/// One process per notebook keeps notebooks apart (working directory, loaded assemblies, formatter registrations)
+/// and lets the runner stop a cell that runs too long by ending the process.
 /// </summary>
 internal sealed class KernelProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Channel<JsonObject> _events = Channel.CreateUnbounded<JsonObject>();
     private readonly StringBuilder _stderr = new();
+    private readonly string _session = Guid.NewGuid().ToString("N")[..8];
+    private int _submissions;
 
-    private KernelProcess(Process process)
+    private readonly CancellationTokenSource _stopped = new();
+    private volatile string? _killedFor;
+
+    private KernelProcess(Process process, long? memoryLimit)
     {
         _process = process;
         _ = Task.Run(ReadEventsAsync);
         _ = Task.Run(ReadErrorsAsync);
+        if (memoryLimit is { } limit) _ = Task.Run(() => WatchMemoryAsync(limit));
     }
 
-    /// <summary>The kernel assembly, beside the runner's own.</summary>
-    public static string KernelAssembly => Path.Combine(AppContext.BaseDirectory, "Workbook.Kernel.dll");
+    /// <summary>The process id (for tests and diagnostics).</summary>
+    public int ProcessId => _process.Id;
 
-    /// <summary>Starts a kernel in <paramref name="workingDirectory"/> and waits until it is ready.</summary>
-    public static async Task<KernelProcess> StartAsync(string workingDirectory, CancellationToken cancel)
+    /// <summary>Starts a kernel and waits for its KernelReady event (at most <paramref name="startTimeout"/>).</summary>
+    public static async Task<KernelProcess> StartAsync(KernelLaunch launch, TimeSpan startTimeout, CancellationToken cancel)
     {
-        if (!File.Exists(KernelAssembly))
-            throw new FileNotFoundException($"The kernel {KernelAssembly} is missing; rebuild the workbook (dotnet build).");
-        var info = new ProcessStartInfo(DotnetHost.Path())
+        Process process;
+        try
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-            StandardInputEncoding = new UTF8Encoding(false),
-        };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(KernelAssembly);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the kernel process.");
-        var kernel = new KernelProcess(process);
+            process = Process.Start(launch.StartInfo()) ?? throw new InvalidOperationException("Process.Start returned null");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new KernelStartException($"could not start {launch.FileName}: {e.Message}");
+        }
+        var kernel = new KernelProcess(process, launch.MemoryLimitBytes);
+        foreach (var line in launch.Preamble) await process.StandardInput.WriteLineAsync(line.AsMemory(), cancel);
+        await process.StandardInput.FlushAsync(cancel);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        timeout.CancelAfter(startTimeout);
         try
         {
             while (true)
             {
                 var e = await kernel._events.Reader.ReadAsync(timeout.Token);
-                if ((string?)e["type"] == EventType.Ready) return kernel;
+                if ((string?)e["eventType"] == "KernelReady") return kernel;
             }
         }
         catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {
+            kernel.Kill();
+            var why = e is ChannelClosedException ? $"it exited with code {SafeExitCode(process)}" : $"it was not ready within {startTimeout.TotalSeconds:0} s";
+            var tail = kernel.ErrorTail();
             kernel.Dispose();
-            throw new InvalidOperationException($"The kernel did not start: {kernel.ErrorTail()}");
+            cancel.ThrowIfCancellationRequested();
+            throw new KernelStartException($"the kernel did not start ({why}){(tail.Length > 0 ? ": " + tail : "")}");
         }
     }
 
     /// <summary>
-    /// Runs one cell and returns its events in order, ending with a "done" event. When the cell runs past
-    /// <paramref name="timeout"/> or the kernel dies, the result says so and the kernel is no longer usable.
+    /// Submits one cell's code and returns its events in order, up to and including CommandSucceeded or
+    /// CommandFailed. When the cell runs past <paramref name="timeout"/> or the kernel dies, the result says so and
+    /// the kernel is no longer usable.
     /// </summary>
-    public async Task<CellExecution> ExecuteAsync(int cell, string code, TimeSpan timeout, CancellationToken cancel)
+    public async Task<CellExecution> ExecuteAsync(int cell, string code, TimeSpan timeout, CancellationToken cancel,
+        IReadOnlyDictionary<string, string>? parameters = null)
     {
+        var token = $"{_session}-{++_submissions}";
+        var commandParameters = new JsonObject { ["cellIndex"] = (cell - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (k, v) in parameters ?? new Dictionary<string, string>()) commandParameters[k] = v;
+        var envelope = new JsonObject
+        {
+            ["token"] = token,
+            ["commandType"] = "SubmitCode",
+            ["command"] = new JsonObject
+            {
+                ["code"] = code,
+                ["targetKernelName"] = "csharp",
+                ["parameters"] = commandParameters,
+            },
+        };
         var events = new List<JsonObject>();
-        await _process.StandardInput.WriteLineAsync(Protocol.ToLine(Protocol.Execute(cell, code)).AsMemory(), cancel);
-        await _process.StandardInput.FlushAsync(cancel);
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(envelope.ToJsonString().AsMemory(), cancel);
+            await _process.StandardInput.FlushAsync(cancel);
+        }
+        catch (IOException)
+        {
+            return await CrashedAsync(events);
+        }
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         limit.CancelAfter(timeout);
         try
@@ -82,8 +110,10 @@ internal sealed class KernelProcess : IDisposable
             while (true)
             {
                 var e = await _events.Reader.ReadAsync(limit.Token);
-                if ((string?)e["type"] == EventType.Done) return new CellExecution(events, (bool?)e["ok"] == true, CellFailure.None);
+                if (!BelongsTo(e, token)) continue;
                 events.Add(e);
+                if ((string?)e["command"]?["token"] == token && (string?)e["eventType"] is "CommandSucceeded" or "CommandFailed")
+                    return new CellExecution(events, (string?)e["eventType"] == "CommandSucceeded", CellFailure.None);
             }
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
@@ -93,20 +123,32 @@ internal sealed class KernelProcess : IDisposable
         }
         catch (ChannelClosedException)
         {
-            await _process.WaitForExitAsync(CancellationToken.None);
-            return new CellExecution(events, false, CellFailure.Crash, $"exit code {_process.ExitCode}. {ErrorTail()}".Trim());
+            return await CrashedAsync(events);
         }
     }
 
+    private async Task<CellExecution> CrashedAsync(List<JsonObject> events)
+    {
+        await _process.WaitForExitAsync(CancellationToken.None);
+        if (_killedFor is { } reason) return new CellExecution(events, false, CellFailure.Crash, reason);
+        var tail = ErrorTail();
+        return new CellExecution(events, false, CellFailure.Crash, $"exit code {SafeExitCode(_process)}{(tail.Length > 0 ? ". " + tail : "")}");
+    }
+
+    /// <summary>True when the event was produced by the command <paramref name="token"/> or one it started.</summary>
+    internal static bool BelongsTo(JsonObject e, string token) =>
+        (string?)e["command"]?["token"] is { } t && (t == token || t.StartsWith(token + ".", StringComparison.Ordinal));
+
     public void Dispose()
     {
+        _stopped.Cancel();
         try
         {
             if (!_process.HasExited)
             {
-                _process.StandardInput.WriteLine(Protocol.ToLine(Protocol.Shutdown()));
+                _process.StandardInput.WriteLine(new JsonObject { ["token"] = $"{_session}-quit", ["commandType"] = "Quit", ["command"] = new JsonObject() }.ToJsonString());
                 _process.StandardInput.Flush();
-                if (!_process.WaitForExit(2000)) Kill();
+                if (!_process.WaitForExit(3000)) Kill();
             }
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
@@ -123,9 +165,42 @@ internal sealed class KernelProcess : IDisposable
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(5000);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // already gone
+        }
+    }
+
+    /// <summary>Ends the kernel when its process tree's resident memory passes <paramref name="limit"/> bytes.</summary>
+    private async Task WatchMemoryAsync(long limit)
+    {
+        try
+        {
+            while (!_process.HasExited)
+            {
+                await Task.Delay(100, _stopped.Token);
+                long resident = ProcessTree.ResidentBytes(_process.Id);
+                if (resident <= limit) continue;
+                _killedFor = $"it used more than {limit / (1024 * 1024)} MB of memory (the limit); the kernel was stopped";
+                Kill();
+                return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // disposed, or the process is gone
+        }
+    }
+
+    private static string SafeExitCode(Process process)
+    {
+        try
+        {
+            return process.HasExited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+        }
+        catch (InvalidOperationException)
+        {
+            return "?";
         }
     }
 
@@ -135,10 +210,18 @@ internal sealed class KernelProcess : IDisposable
         {
             while (await _process.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (line.Length > 0 && line[0] == Protocol.Marker && JsonNode.Parse(line.AsSpan(1).ToString()) is JsonObject e)
-                    await _events.Writer.WriteAsync(e);
-                else // something printed to the process's stdout behind the kernel's back: keep it as output
-                    await _events.Writer.WriteAsync(new JsonObject { ["type"] = EventType.Stream, ["name"] = "stdout", ["text"] = line + "\n" });
+                // Anything that is not an event envelope (the tool's banner, a native library printing) is skipped.
+                if (line.Length == 0 || line[0] != '{') continue;
+                JsonObject? e;
+                try
+                {
+                    e = JsonNode.Parse(line) as JsonObject;
+                }
+                catch (JsonException)
+                {
+                    continue;
+                }
+                if (e?["eventType"] is not null) await _events.Writer.WriteAsync(e);
             }
         }
         finally
@@ -168,6 +251,9 @@ internal sealed class KernelProcess : IDisposable
         }
     }
 }
+
+/// <summary>A kernel process that could not be started; the message says why.</summary>
+internal sealed class KernelStartException(string message) : Exception(message);
 
 /// <summary>How a cell ended besides normally.</summary>
 internal enum CellFailure

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Workbook.Kernel;
 
 namespace Workbook.Notebooks;
 
@@ -174,8 +173,23 @@ public sealed class NotebookCell
         var meta = Json["metadata"];
         foreach (var declared in new[] { (string?)meta?["dotnet_interactive"]?["language"], (string?)meta?["polyglot_notebook"]?["kernelName"] })
             if (declared is not null && !IsCSharp(declared)) return declared;
-        return Directives.OtherLanguage(Directives.Extract(Source).Directives);
+        // A kernel-switching magic on a line of its own: "#!fsharp", "#!pwsh", … (#!csharp and #!time are C#).
+        foreach (var line in Source.Split('\n'))
+        {
+            var text = line.Trim();
+            if (!text.StartsWith("#!", StringComparison.Ordinal)) continue;
+            var name = text.Split(' ', 2)[0];
+            if (OtherLanguageMagics.Contains(name)) return name;
+        }
+        return null;
     }
+
+    /// <summary>The magics that switch a cell to another kernel of the dotnet-interactive tool.</summary>
+    private static readonly HashSet<string> OtherLanguageMagics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "#!fsharp", "#!f#", "#!pwsh", "#!powershell", "#!javascript", "#!js", "#!html", "#!markdown", "#!md",
+        "#!sql", "#!kql", "#!mermaid", "#!http", "#!python", "#!r", "#!value", "#!vscode",
+    };
 
     internal static bool IsCSharp(string language) =>
         language.Equals("csharp", StringComparison.OrdinalIgnoreCase) || language.Equals("c#", StringComparison.OrdinalIgnoreCase);

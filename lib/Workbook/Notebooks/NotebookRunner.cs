@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Workbook.Kernel;
 
 namespace Workbook.Notebooks;
 
 /// <summary>Options for running notebooks.</summary>
 /// <param name="CellTimeout">How long one cell may run before the runner stops its kernel.</param>
 /// <param name="KeepGoing">Run the remaining cells after a cell fails (default: stop at the first failure).</param>
-public sealed record RunOptions(TimeSpan CellTimeout, bool KeepGoing = false)
+/// <param name="Engine">The program that runs the cells (default: the workbook's kernel on the .NET Interactive engine).</param>
+public sealed record RunOptions(TimeSpan CellTimeout, bool KeepGoing = false, KernelEngine Engine = KernelEngine.Workbook)
 {
-    /// <summary>Ten minutes per cell, stop at the first failure.</summary>
+    /// <summary>Ten minutes per cell, stop at the first failure, the workbook's kernel.</summary>
     public static RunOptions Default { get; } = new(TimeSpan.FromMinutes(10));
+
+    /// <summary>How long a kernel may take to start (the first start of the tool restores and JIT-compiles a lot).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>Where a running notebook is.</summary>
@@ -21,8 +24,8 @@ public sealed record RunOptions(TimeSpan CellTimeout, bool KeepGoing = false)
 /// <param name="Elapsed">Time since the notebook started.</param>
 public sealed record CellProgress(string Notebook, int CodeCell, int CodeCells, int Cell, TimeSpan Elapsed);
 
-/// <summary>A cell that ended with an error output.</summary>
-/// <param name="Cell">1-based position among all cells.</param>
+/// <summary>A cell that ended with an error output, or a kernel that could not start (cell 0).</summary>
+/// <param name="Cell">1-based position among all cells; 0 when the kernel did not start.</param>
 /// <param name="Message">The error, naming cell and line.</param>
 public sealed record CellError(int Cell, string Message);
 
@@ -58,13 +61,22 @@ public sealed class NotebookRunner(RunOptions options)
         var codeCells = executed.CodeCells.ToList();
         var errors = new List<CellError>();
         var durations = new Dictionary<int, TimeSpan>();
+        var outputs = new KernelOutputs();
         int count = 0;
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
         KernelProcess? kernel = null;
         try
         {
-            kernel = await KernelProcess.StartAsync(folder, cancel);
+            try
+            {
+                kernel = await KernelProcess.StartAsync(KernelLaunch.For(options.Engine, folder), options.StartTimeout, cancel);
+            }
+            catch (Exception e) when (e is KernelStartException or FileNotFoundException)
+            {
+                errors.Add(new CellError(0, $"{notebook.Path}: {e.Message}"));
+                return new NotebookRunResult(notebook, executed, 0, codeCells.Count, errors, clock.Elapsed, durations);
+            }
             for (int i = 0; i < codeCells.Count; i++)
             {
                 var cell = codeCells[i];
@@ -73,16 +85,18 @@ public sealed class NotebookRunner(RunOptions options)
                 var run = await kernel.ExecuteAsync(cell.Number, cell.Source, options.CellTimeout, cancel);
                 durations[cell.Number] = cellClock.Elapsed;
                 count++;
-                var outputs = BuildOutputs(run.Events, count);
+                var cellOutputs = outputs.Build(run.Events, cell.Number, count);
                 if (run.Failure == CellFailure.Timeout)
-                    outputs.Add(ErrorOutput("TimeoutError",
+                    cellOutputs.Add(KernelOutputs.Error("TimeoutError",
                         $"cell {cell.Number} did not finish within {options.CellTimeout.TotalSeconds:0} s (--timeout); its kernel was stopped"));
                 else if (run.Failure == CellFailure.Crash)
-                    outputs.Add(ErrorOutput("KernelDied", $"cell {cell.Number}: the kernel stopped unexpectedly ({run.Detail})"));
-                cell.SetOutputs(outputs, count);
+                    cellOutputs.Add(KernelOutputs.Error("KernelDied", $"cell {cell.Number}: the kernel stopped unexpectedly ({run.Detail})"));
+                else if (!run.Ok && !cellOutputs.OfType<JsonObject>().Any(o => (string?)o["output_type"] == "error"))
+                    cellOutputs.Add(KernelOutputs.Error("Error", $"cell {cell.Number} failed"));
+                cell.SetOutputs(cellOutputs, count);
 
                 if (run.Ok) continue;
-                errors.Add(new CellError(cell.Number, FirstError(outputs) ?? $"cell {cell.Number} failed"));
+                errors.Add(new CellError(cell.Number, FirstError(cellOutputs) ?? $"cell {cell.Number} failed"));
                 if (!options.KeepGoing || run.Failure != CellFailure.None) break;
             }
         }
@@ -92,74 +106,6 @@ public sealed class NotebookRunner(RunOptions options)
         }
         return new NotebookRunResult(notebook, executed, count, codeCells.Count, errors, clock.Elapsed, durations);
     }
-
-    /// <summary>nbformat outputs from a cell's events; consecutive text on one stream becomes one output.</summary>
-    internal static JsonArray BuildOutputs(IReadOnlyList<JsonObject> events, int executionCount)
-    {
-        var outputs = new JsonArray();
-        var displays = new Dictionary<string, JsonObject>();
-        foreach (var e in events)
-        {
-            switch ((string?)e["type"])
-            {
-                case EventType.Stream:
-                    var name = (string)e["name"]!;
-                    var text = (string?)e["text"] ?? "";
-                    if (outputs.Count > 0 && outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
-                        last["text"] = NotebookCell.SplitLines(NotebookCell.JoinLines(last["text"]) + text);
-                    else
-                        outputs.Add(new JsonObject { ["name"] = name, ["output_type"] = "stream", ["text"] = NotebookCell.SplitLines(text) });
-                    break;
-                case EventType.Display:
-                    var display = new JsonObject { ["data"] = MimeBundle(e["data"]), ["metadata"] = new JsonObject(), ["output_type"] = "display_data" };
-                    outputs.Add(display);
-                    if ((string?)e["displayId"] is { } id) displays[id] = display;
-                    break;
-                case EventType.Update:
-                    if ((string?)e["displayId"] is { } updated && displays.TryGetValue(updated, out var target))
-                        target["data"] = MimeBundle(e["data"]);
-                    break;
-                case EventType.Result:
-                    outputs.Add(new JsonObject
-                    {
-                        ["data"] = MimeBundle(e["data"]),
-                        ["execution_count"] = executionCount,
-                        ["metadata"] = new JsonObject(),
-                        ["output_type"] = "execute_result",
-                    });
-                    break;
-                case EventType.Error:
-                    outputs.Add(new JsonObject
-                    {
-                        ["ename"] = (string?)e["ename"] ?? "Error",
-                        ["evalue"] = (string?)e["evalue"] ?? "",
-                        ["output_type"] = "error",
-                        ["traceback"] = e["traceback"]?.DeepClone() ?? new JsonArray(),
-                    });
-                    break;
-            }
-        }
-        return outputs;
-    }
-
-    private static JsonObject MimeBundle(JsonNode? data)
-    {
-        var bundle = new JsonObject();
-        if (data is not JsonObject source) return bundle;
-        foreach (var (mime, value) in source.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            bundle[mime] = value is JsonValue v && v.TryGetValue<string>(out var s) && !Protocol.IsJsonMimeType(mime)
-                ? NotebookCell.SplitLines(s)
-                : value?.DeepClone();
-        return bundle;
-    }
-
-    private static JsonObject ErrorOutput(string name, string message) => new()
-    {
-        ["ename"] = name,
-        ["evalue"] = message,
-        ["output_type"] = "error",
-        ["traceback"] = new JsonArray(message),
-    };
 
     private static string? FirstError(JsonArray outputs) =>
         outputs.OfType<JsonObject>().Where(o => (string?)o["output_type"] == "error")

@@ -299,7 +299,179 @@ public class Check08Tests
         Assert.Equal("Case \"a small gradient (maxNorm = 1000: nothing to clip)\": optimizer.Step was never called, so the weights did not change.",
             Check.TrainStep(Step(StepBug.NoStep)).Messages[0]);
 
+    // ---- Exercise 8.4 ----------------------------------------------------------------------------------------------
+
+    public enum LoopBug
+    {
+        None, NoClip, ClipAfterStep, StepBeforeBackward, NoZeroGrad, ZeroGradAfterBackward, TargetsNotShifted, NoLeadingEos, CarryState,
+        AlwaysFirst, SampleOneEarly, OwnSampler, TwoSteps, OneLossShort,
+    }
+
+    /// <summary>A student-style training loop (own encoding and clipping, plain MathNet) with one typical bug switched on.</summary>
+    private static Func<CharLanguageModel<double>, string[], IOptimizer<double>, int, double, int, int, Random, (List<double>, List<(int, string[])>)>
+        Loop(LoopBug bug = LoopBug.None) => (model, names, optimizer, iterations, maxNorm, sampleEvery, namesPerSample, sampler) =>
+    {
+        var losses = new List<double>();
+        var samples = new List<(int, string[])>();
+        var ownSampler = new Random(1);
+        RecurrentState<double>? state = null;
+        void Clip()
+        {
+            double norm = Math.Sqrt(model.Parameters.Sum(p => p.Grad.Enumerate().Sum(g => g * g)));
+            if (norm > maxNorm)
+                foreach (var p in model.Parameters) p.Grad.MapInplace(g => g * maxNorm / norm);
+        }
+        for (int j = 0; j < iterations; j++)
+        {
+            string name = bug == LoopBug.AlwaysFirst ? names[0] : names[j % names.Length];
+            var ids = name.Select(c => model.Vocabulary.IdOf(c)).ToList();
+            var x = bug == LoopBug.NoLeadingEos ? ids : [0, .. ids];
+            var y = bug switch
+            {
+                LoopBug.TargetsNotShifted => x,
+                LoopBug.NoLeadingEos => [.. ids.Skip(1), 0],
+                _ => [.. ids, 0],
+            };
+            var inputs = new TokenBatch(x.ToArray(), x.Count, 1, [x.Count]);
+            var targets = new TokenBatch(y.ToArray(), y.Count, 1, [y.Count]);
+            if (bug is not (LoopBug.NoZeroGrad or LoopBug.ZeroGradAfterBackward))
+                foreach (var p in model.Parameters) p.Grad.Clear();
+            var (loss, final) = model.Loss(inputs, targets, bug == LoopBug.CarryState ? state : null);
+            state = final;
+            if (bug == LoopBug.StepBeforeBackward) optimizer.Step(model.Parameters);
+            model.Backward();
+            if (bug == LoopBug.ZeroGradAfterBackward) model.ZeroGrad();
+            if (bug is not (LoopBug.NoClip or LoopBug.ClipAfterStep)) Clip();
+            if (bug != LoopBug.StepBeforeBackward) optimizer.Step(model.Parameters);
+            if (bug == LoopBug.TwoSteps) optimizer.Step(model.Parameters);
+            if (bug == LoopBug.ClipAfterStep) Clip();
+            if (bug != LoopBug.OneLossShort || j > 0) losses.Add(loss);
+            if ((bug == LoopBug.SampleOneEarly ? j : j + 1) % sampleEvery == 0)
+                samples.Add((j + 1, Enumerable.Range(0, namesPerSample)
+                    .Select(_ => model.Sample("", 20, 1.0, bug == LoopBug.OwnSampler ? ownSampler : sampler)).ToArray()));
+        }
+        return (losses, samples);
+    };
+
+    [Fact]
+    public void Training_loop_passes_a_correct_function() => Assert.Equal(CheckStatus.Passed, Check.TrainOnNames(Loop()).Status);
+
+    [Fact]
+    public void Training_loop_that_calls_a_correct_train_step_passes()
+    {
+        var step = Step();
+        var result = Check.TrainOnNames((model, names, optimizer, iterations, maxNorm, sampleEvery, namesPerSample, sampler) =>
+        {
+            var losses = new List<double>();
+            var samples = new List<(int, string[])>();
+            for (int j = 0; j < iterations; j++)
+            {
+                var (inputs, targets) = CharLanguageModelTraining.ExampleBatches(model.Vocabulary, names[j % names.Length]);
+                losses.Add(step(model, inputs, targets, null, optimizer, maxNorm).Item1);
+                if ((j + 1) % sampleEvery == 0) samples.Add((j + 1, Enumerable.Range(0, namesPerSample).Select(_ => model.Sample("", 20, 1.0, sampler)).ToArray()));
+            }
+            return (losses, samples);
+        });
+        Assert.Equal(CheckStatus.Passed, result.Status);
+    }
+
+    [Fact]
+    public void Training_loop_with_the_library_passes() =>
+        Assert.Equal(CheckStatus.Passed, Check.TrainOnNames((model, names, optimizer, iterations, maxNorm, sampleEvery, namesPerSample, sampler) =>
+        {
+            var result = CharLanguageModelTraining.TrainOnExamples(model, names, optimizer, iterations, maxNorm, sampleEvery, namesPerSample, sampler);
+            return (result.Losses.ToList(), result.Samples.ToList());
+        }).Status);
+
+    [Fact]
+    public void Training_loop_not_written_yet_is_not_done()
+    {
+        var result = Check.TrainOnNames((_, _, _, _, _, _, _, _) => throw new NotImplementedException("Exercise 8.4: TrainOnNames"));
+        Assert.Equal(CheckStatus.NotDone, result.Status);
+        Assert.StartsWith("Not done yet", result.Messages[0]);
+    }
+
+    [Fact]
+    public void Training_loop_that_calls_an_unfinished_train_step_names_exercise_8_3()
+    {
+        var result = Check.TrainOnNames((_, _, _, _, _, _, _, _) => throw new NotImplementedException("Exercise 8.3: TrainStep"));
+        Assert.Equal(CheckStatus.NotDone, result.Status);
+        Assert.Equal(["Your TrainOnNames calls your TrainStep (Exercise 8.3), which is not finished. Finish Exercise 8.3 first " +
+                      "(or call the library's version in its place, as the exercise says), then run this check again."], result.Messages);
+    }
+
+    [Theory]
+    [InlineData(LoopBug.NoClip)]
+    [InlineData(LoopBug.ClipAfterStep)]
+    public void Training_loop_without_effective_clipping_is_recognised_where_clipping_acts(LoopBug bug)
+    {
+        const string diagnosis = "It looks like the gradients reached optimizer.Step unclipped: either they are not clipped, or the clipping comes " +
+                                 "after optimizer.Step (clip after model.Backward() and before the step).";
+        var result = Check.TrainOnNames(Loop(bug));
+        Assert.StartsWith("Case \"clipping acts (maxNorm = 0.05)\": the loss of iteration 1 agrees, but the gradients that reached optimizer.Step have global norm", result.Messages[0]);
+        Assert.Contains("expected 0.05:", result.Messages[0]);
+        Assert.Contains(diagnosis, result.Messages);
+        Assert.Single(result.Messages, m => m.StartsWith("It looks like", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(LoopBug.StepBeforeBackward, "It looks like optimizer.Step runs before model.Backward(), so each update uses the gradients of the iteration before.")]
+    [InlineData(LoopBug.NoZeroGrad, "It looks like the gradients are never zeroed: Backward adds into Grad, so every update also carries all the earlier gradients.")]
+    [InlineData(LoopBug.ZeroGradAfterBackward, "It looks like model.ZeroGrad() runs after model.Backward(), so the optimizer sees zero gradients.")]
+    public void Training_loop_with_the_steps_in_the_wrong_order_is_recognised_on_the_first_iteration(LoopBug bug, string diagnosis)
+    {
+        var result = Check.TrainOnNames(Loop(bug));
+        Assert.StartsWith("Case \"one iteration on one name (maxNorm = 1000: nothing to clip)\": the loss of iteration 1 agrees, but the gradients", result.Messages[0]);
+        Assert.Contains(diagnosis, result.Messages);
+    }
+
+    [Theory]
+    [InlineData(LoopBug.TargetsNotShifted, "It looks like the targets are not shifted: the model is asked to predict the character it is reading.")]
+    [InlineData(LoopBug.NoLeadingEos, "It looks like the inputs do not start with <EOS>: the first character is never predicted.")]
+    public void Training_loop_that_reads_the_example_wrongly_is_recognised_by_the_first_loss(LoopBug bug, string diagnosis)
+    {
+        var result = Check.TrainOnNames(Loop(bug));
+        Assert.StartsWith("Case \"one iteration on one name (maxNorm = 1000: nothing to clip)\": the loss of iteration 1 is", result.Messages[0]);
+        Assert.Contains(diagnosis, result.Messages);
+    }
+
+    [Theory]
+    [InlineData(LoopBug.CarryState, "It looks like the state of one name is carried into the next; each name starts from a zero state.")]
+    [InlineData(LoopBug.AlwaysFirst, "It looks like every iteration trains on the first name: use names[j % names.Length].")]
+    public void Training_loop_that_goes_wrong_from_the_second_name_is_recognised(LoopBug bug, string diagnosis)
+    {
+        var result = Check.TrainOnNames(Loop(bug));
+        Assert.StartsWith("Case \"five iterations over three names\": the losses agree for iteration 1, then differ at iteration 2", result.Messages[0]);
+        Assert.Contains(diagnosis, result.Messages);
+    }
+
+    [Fact]
+    public void Training_loop_that_samples_one_iteration_early_is_recognised()
+    {
+        var result = Check.TrainOnNames(Loop(LoopBug.SampleOneEarly));
+        Assert.Equal("Case \"one iteration on one name (maxNorm = 1000: nothing to clip)\": you sampled after iterations 1; expected never.", result.Messages[0]);
+        Assert.Contains("It looks like the samples are taken when j % sampleEvery == 0, one iteration early: after iteration j's update, j + 1 iterations are done.", result.Messages);
+    }
+
+    [Fact]
+    public void Training_loop_that_samples_from_its_own_generator_gets_other_names()
+    {
+        var result = Check.TrainOnNames(Loop(LoopBug.OwnSampler));
+        Assert.StartsWith("Case \"sampling every 3 iterations (10 iterations, 2 names each time)\": the names sampled after iteration 3 are", result.Messages[0]);
+        Assert.Contains("the sampler you are given", result.Messages[1]);
+    }
+
+    [Fact]
+    public void Training_loop_that_steps_twice_says_so() =>
+        Assert.Equal("Case \"one iteration on one name (maxNorm = 1000: nothing to clip)\": optimizer.Step was called 2 times in 1 iterations: call it once per iteration, after clipping.",
+            Check.TrainOnNames(Loop(LoopBug.TwoSteps)).Messages[0]);
+
+    [Fact]
+    public void Training_loop_that_loses_a_loss_says_so() =>
+        Assert.Equal("Case \"one iteration on one name (maxNorm = 1000: nothing to clip)\": your function returned 0 losses for 1 iterations: add each iteration's loss to the list, once.",
+            Check.TrainOnNames(Loop(LoopBug.OneLossShort)).Messages[0]);
+
     [Fact]
     public void The_catalogue_lists_the_exercises_of_notebook_08_in_order() =>
-        Assert.Equal(["08.perplexity", "08.sample", "08.train-step"], ExerciseCatalogue.ForNotebook("08").Select(e => e.Id));
+        Assert.Equal(["08.perplexity", "08.sample", "08.train-step", "08.training-loop"], ExerciseCatalogue.ForNotebook("08").Select(e => e.Id));
 }

@@ -120,6 +120,43 @@ public class CharLanguageModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_example_is_read_from_eos_and_predicts_itself_then_eos()
+    {
+        var (inputs, targets) = CharLanguageModelTraining.ExampleBatches(Hello, "held");
+        int[] h = Hello.Encode("held");
+        Assert.Equal([CharVocabulary.EosId, .. h], inputs.Ids);
+        Assert.Equal([.. h, CharVocabulary.EosId], targets.Ids);
+        Assert.Equal((5, 1), (inputs.Steps, inputs.BatchSize));
+    }
+
+    [Fact]
+    public void Training_on_examples_learns_a_few_names_and_samples_on_schedule()
+    {
+        string[] names = ["cat", "dog", "cow", "hen"];
+        var vocabulary = CharVocabulary.Build(string.Concat(names));
+        var model = new CharLanguageModel<double>(vocabulary, new CharLanguageModelOptions(RecurrentCell.Gru, 1, 16, 8), new Random(9));
+        var result = CharLanguageModelTraining.TrainOnExamples(model, names, new Adam<double>(0.02), iterations: 400, clipNorm: 1.0,
+            sampleEvery: 100, namesPerSample: 5, new Random(10));
+        Assert.Equal(400, result.Losses.Count);
+        Assert.Equal([100, 200, 300, 400], result.Samples.Select(s => s.Iteration));
+        Assert.All(result.Samples, s => Assert.Equal(5, s.Names.Length));
+        // The best possible model: the first letter is c, d or h (1/2, 1/4, 1/4), after c comes a or o (1/2 each), the
+        // rest is determined; a name costs 1.5 ln 2 + 0.5 ln 2 = 2 ln 2 nats over its 4 steps, a mean of 0.35. Untrained
+        // it is near ln V = ln 12 ≈ 2.48.
+        double first = result.Losses[0], last = result.Losses.TakeLast(20).Average();
+        output.WriteLine($"loss of the first iteration {first:F3}, mean of the last 20 {last:F3}; last samples: {string.Join(", ", result.Samples[^1].Names)}");
+        Assert.True(first > 2.2, $"first loss {first}");
+        Assert.True(last < 0.6, $"last losses {last}");
+        Assert.All(result.Samples[^1].Names, n => Assert.Contains(n, names));
+    }
+
+    [Fact]
+    public void Training_on_examples_refuses_an_empty_example() =>
+        Assert.Throws<ArgumentException>(() => CharLanguageModelTraining.TrainOnExamples(
+            new CharLanguageModel<double>(Hello, new CharLanguageModelOptions(RecurrentCell.Rnn, 1, 4, 2), new Random(1)),
+            ["he", ""], new Sgd<double>(0.1), 3, 1.0, 10, 1, new Random(2)));
+
+    [Fact]
     public void Training_runs_the_requested_steps_over_full_batches()
     {
         var model = new CharLanguageModel<float>(Hello, new CharLanguageModelOptions(RecurrentCell.Rnn, 1, 8, 4), new Random(7));

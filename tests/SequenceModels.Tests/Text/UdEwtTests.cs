@@ -4,7 +4,7 @@ namespace SequenceModels.Tests.Text;
 
 public class UdEwtTests
 {
-    static IReadOnlyList<TaggedSentence> Read(string split) =>
+    internal static IReadOnlyList<TaggedSentence> Read(string split) =>
         ConlluReader.Read(TextFiles.Corpus("ud-ewt", $"en_ewt-ud-{split}.conllu.gz"), ConlluColumn.Upos, ConlluReader.UposTags);
 
     [Fact]
@@ -26,21 +26,5 @@ public class UdEwtTests
         var xpos = ConlluReader.Read(TextFiles.Corpus("ud-ewt", "en_ewt-ud-dev.conllu.gz"), ConlluColumn.Xpos);
         Assert.Equal(upos.Sum(s => s.Length), xpos.Sum(s => s.Length));
         Assert.Contains("NNP", xpos.SelectMany(s => s.Tags));
-    }
-
-    [Fact]
-    public void Trigram_hmm_reaches_the_target_and_both_models_beat_the_baseline()
-    {
-        var (train, test) = (Read("train"), Read("test"));
-        var baseline = MostFrequentTagBaseline.Train(train);
-        var bigram = HiddenMarkovModel.Train(train);
-        var trigram = TrigramHiddenMarkovModel.Train(train);
-
-        double baselineAccuracy = TaggingAccuracy.Measure(test, baseline.Tag, baseline.IsKnown).Accuracy;
-        double bigramAccuracy = TaggingAccuracy.Measure(test, bigram.Tag, bigram.IsKnown).Accuracy;
-        double trigramAccuracy = TaggingAccuracy.Measure(test, trigram.Tag, trigram.IsKnown).Accuracy;
-
-        Assert.True(bigramAccuracy > baselineAccuracy, $"bigram {bigramAccuracy:F4} vs baseline {baselineAccuracy:F4}");
-        Assert.True(trigramAccuracy >= 0.93, $"trigram {trigramAccuracy:F4}");
     }
 }

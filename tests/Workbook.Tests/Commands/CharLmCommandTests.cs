@@ -46,7 +46,7 @@ public class CharLmCommandTests : IDisposable
         File.WriteAllBytes(path, [.. "caf"u8, 0xE9, .. " au lait, caf"u8, 0xE9, .. " noir, th"u8, 0xE9, .. " vert"u8]);
         var (code, _, stderr) = Train(Tiny(path));
         Assert.Equal(2, code);
-        Assert.StartsWith($"error: {path}: not valid UTF-8 text", stderr);
+        Assert.StartsWith($"error: {path}, line 1: invalid UTF-8 byte sequence", stderr);
         Assert.Single(stderr.TrimEnd().Split('\n'));
     }
 

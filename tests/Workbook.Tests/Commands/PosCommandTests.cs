@@ -75,6 +75,26 @@ public class PosCommandTests
         }
     }
 
+    [Fact]
+    public void A_gzip_compressed_conllu_file_is_read_as_conllu_without_format()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"pos-{Guid.NewGuid():N}.conllu.gz");
+        try
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Optimal))
+            using (var writer = new StreamWriter(gzip))
+                writer.Write("# text = Dogs bark\n1\tDogs\tdog\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n2\tbark\tbark\tVERB\tVBP\t_\t0\troot\t_\t_\n\n");
+            var (code, output, error) = Run(new(path, path, Order: 1));
+            Assert.Equal("", error);
+            Assert.Equal(0, code);
+            Assert.Contains("1 sentences, 2 words, 2 tags", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

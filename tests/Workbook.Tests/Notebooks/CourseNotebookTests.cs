@@ -9,9 +9,9 @@ namespace Workbook.Tests.Notebooks;
 /// Every notebook in notebooks/: committed clean and valid, runs headless without an error output in its unfinished
 /// state (every exercise "not done"), and with the reference solutions in place scores full marks.
 /// </summary>
-public class CourseNotebookTests
+public partial class CourseNotebookTests
 {
-    private static readonly string NotebooksFolder = Path.Combine(Fixtures.RepoRoot, "notebooks");
+    private static readonly string NotebooksFolder = CourseRuns.NotebooksFolder;
     private static readonly string SolutionsFolder = Path.Combine(Fixtures.RepoRoot, "tests", "Workbook.Tests", "Solutions");
 
     public static TheoryData<string> Notebooks()
@@ -75,35 +75,57 @@ public class CourseNotebookTests
     [MemberData(nameof(Notebooks))]
     public async Task Runs_unfinished_with_no_error_and_every_exercise_not_done(string name)
     {
-        var result = await new NotebookRunner(RunOptions.Default).RunAsync(Load(name));
+        var result = await CourseRuns.UnfinishedAsync(name);
         AssertRanClean(result);
-        var rows = Grader.Grade(name, result.Executed);
-        Assert.NotEmpty(rows);
-        Assert.All(rows, r => Assert.Equal("not done", r.Status));
+        var checks = result.Executed.CodeCells.Where(c => c.Tags.Any(t => t.StartsWith("check:", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(checks);
+        foreach (var check in checks)
+        {
+            // The check's text form: "… Exercise 1.1 — one-hot encoding: not done", then the diagnosis.
+            var text = check.Outputs.OfType<JsonObject>().Select(o => NotebookCell.JoinLines(o["data"]?["text/plain"])).FirstOrDefault(t => t.Length > 0) ?? "";
+            Assert.True(text.Split('\n')[0].EndsWith(": not done", StringComparison.Ordinal), $"cell {check.Number}: {text}");
+        }
     }
 
     [Theory]
     [MemberData(nameof(Notebooks))]
     public async Task Runs_with_the_reference_solutions_and_scores_full_marks(string name)
     {
+        // Graded as an instructor grades it: the solved notebook is a student's submission.
+        using var submissions = new GradingFixture();
         var notebook = Load(name);
         var solved = notebook.Clone();
         foreach (var (id, cell) in ExerciseCells(solved)) cell.Source = File.ReadAllText(SolutionPath(notebook, id));
-        var result = await new NotebookRunner(RunOptions.Default).RunAsync(solved);
-        AssertRanClean(result);
-        var rows = Grader.Grade(name, result.Executed);
-        Assert.NotEmpty(rows);
-        Assert.All(rows, r => Assert.True(r.Status == "passed", $"{r.Exercise}: {r.Status} — {r.Message}"));
+        submissions.Submit("student", name, solved);
+        var (code, grades) = await submissions.GradeAsync();
+        Assert.True(code == 0, submissions.Stderr);
+        var grade = Assert.Single(Assert.Single(grades).Notebooks);
+        Assert.NotEmpty(grade.Exercises);
+        Assert.All(grade.Exercises, e => Assert.True(e.Status == "passed", $"{e.Exercise}: {e.Status} — {e.Message}"));
+        AssertRanClean(new NotebookRunResult(notebook, grade.Executed!, grade.Executed!.CodeCells.Count(), grade.Executed.CodeCells.Count(), [], TimeSpan.Zero,
+            new Dictionary<int, TimeSpan>()), gradedRun: true);
     }
 
-    private static void AssertRanClean(NotebookRunResult result)
+    /// <summary>No error output, every cell run, and not one compiler diagnostic — warnings included — in any cell.</summary>
+    private static void AssertRanClean(NotebookRunResult result, bool gradedRun = false)
     {
         var errors = result.Executed.CodeCells.SelectMany(c => c.Outputs.OfType<JsonObject>())
             .Where(o => (string?)o["output_type"] == "error")
             .Select(o => $"{(string?)o["ename"]}: {(string?)o["evalue"]}").ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
         Assert.Equal(result.CodeCells, result.CellsRun);
+        if (gradedRun) Assert.All(result.Executed.CodeCells, c => Assert.True(c.Json["execution_count"] is not null || c.Tags.Any(t => t.StartsWith("check:", StringComparison.Ordinal)), $"cell {c.Number} did not run"));
+        var diagnostics = result.Executed.CodeCells
+            .SelectMany(c => c.Outputs.OfType<JsonObject>()
+                .Where(o => (string?)o["name"] == "stderr" && Diagnostic().IsMatch(NotebookCell.JoinLines(o["text"])))
+                .Select(o => $"cell {c.Number} ({c.Id}): {NotebookCell.JoinLines(o["text"]).Trim()}"))
+            .ToList();
+        Assert.True(diagnostics.Count == 0, "compiler diagnostics:\n" + string.Join("\n", diagnostics));
     }
+
+    // "(3,12): warning CS8632: …", as the engine formats a diagnostic.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\d+,\d+\): (warning|error) [A-Z]+\d+:")]
+    private static partial System.Text.RegularExpressions.Regex Diagnostic();
 
     private static IEnumerable<(string Id, NotebookCell Cell)> ExerciseCells(NotebookDocument notebook) =>
         notebook.Cells.SelectMany(c => c.Tags.Where(t => t.StartsWith("exercise:", StringComparison.Ordinal))

@@ -31,15 +31,17 @@ public class RunnerTests : IDisposable
         var nb = _f.Executed("display.ipynb");
         var outputs = nb.Outputs(0);
         Assert.Equal(3, outputs.Count);
+        // As in VS Code and Jupyter: values as HTML only (the engine's default MIME type), strings as plain text.
         Assert.Equal("display_data", (string?)outputs[0]!["output_type"]);
+        Assert.Equal(["text/html"], ((JsonObject)outputs[0]!["data"]!).Select(kv => kv.Key));
         Assert.Contains("<pre>42</pre>", outputs[0]!["data"]!["text/html"].Text());
-        Assert.Equal("42", outputs[0]!["data"]!["text/plain"].Text());
         Assert.Equal("display_data", (string?)outputs[1]!["output_type"]);
         Assert.Equal("execute_result", (string?)outputs[2]!["output_type"]);
+        Assert.Equal(["text/plain"], ((JsonObject)outputs[2]!["data"]!).Select(kv => kv.Key));
         Assert.Equal("hello", outputs[2]!["data"]!["text/plain"].Text());
         Assert.Equal(1, (int?)outputs[2]!["execution_count"]);
         Assert.Equal(2, (int?)nb["cells"]![1]!["execution_count"]);
-        Assert.Equal("2", nb.Outputs(1)[0]!["data"]!["text/plain"].Text());
+        Assert.Contains("<pre>2</pre>", nb.Outputs(1)[0]!["data"]!["text/html"].Text());
     }
 
     [Fact]
@@ -64,7 +66,9 @@ public class RunnerTests : IDisposable
             "var rnn = new Rnn<double>(2, 3, new Random(0));\nrnn.HiddenSize");
         var (code, _, stderr) = await _f.RunAsync(_f.Folder);
         Assert.True(code == 0, stderr);
-        Assert.Equal("3", _f.Executed("dll.ipynb").Outputs(1)[0]!["data"]!["text/plain"].Text());
+        var outputs = _f.Executed("dll.ipynb").Outputs(0);
+        Assert.Contains("<strong>Installed Packages</strong><ul><li><span>MathNet.Numerics, 5.0.0</span>", Assert.Single(outputs)!["data"]!["text/html"].Text());
+        Assert.Contains("<pre>3</pre>", _f.Executed("dll.ipynb").Outputs(1)[0]!["data"]!["text/html"].Text());
     }
 
     [Fact]
@@ -73,9 +77,12 @@ public class RunnerTests : IDisposable
         _f.Write("compile.ipynb", "var ok = 1;", "var a = 1;\nvar b = undefinedName + 1;", "Console.WriteLine(\"not reached\");");
         var (code, _, stderr) = await _f.RunAsync(_f.Folder);
         Assert.Equal(1, code);
-        var error = Assert.Single(_f.Executed("compile.ipynb").Outputs(1))!;
-        Assert.Equal("error", (string?)error["output_type"]);
-        Assert.Contains("cell 2, line 2, column 9: error CS0103", (string?)error["evalue"]);
+        var outputs = _f.Executed("compile.ipynb").Outputs(1);
+        Assert.Equal(["stream", "error"], outputs.Select(o => (string?)o!["output_type"]));
+        Assert.StartsWith("\n(2,9): error CS0103:", outputs[0]!["text"].Text()); // the diagnostics, as Jupyter shows them
+        var error = outputs[1]!;
+        Assert.Equal("CompilationError", (string?)error["ename"]);
+        Assert.Equal("cell 2, line 2, column 9: error CS0103: The name 'undefinedName' does not exist in the current context", (string?)error["evalue"]);
         Assert.Contains("compile.ipynb, CompilationError: cell 2, line 2", stderr);
         var third = _f.Executed("compile.ipynb")["cells"]![2]!;
         Assert.Empty((JsonArray)third["outputs"]!);
@@ -83,17 +90,19 @@ public class RunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task An_exception_names_the_line_it_came_from_and_stops_the_notebook()
+    public async Task An_exception_names_its_cell_type_and_method_and_stops_the_notebook()
     {
         _f.Write("throw.ipynb", "int Check(int v)\n{\n    if (v > 1) throw new ArgumentException(\"too big\");\n    return v;\n}", "Check(1);\nCheck(5);", "1 + 1");
-        var (code, _, _) = await _f.RunAsync(_f.Folder);
+        var (code, _, stderr) = await _f.RunAsync(_f.Folder);
         Assert.Equal(1, code);
         var nb = _f.Executed("throw.ipynb");
         var error = Assert.Single(nb.Outputs(1))!;
         Assert.Equal("System.ArgumentException", (string?)error["ename"]);
-        Assert.Equal("cell 1, line 3: too big", (string?)error["evalue"]);
-        Assert.Contains(((JsonArray)error["traceback"]!).Select(l => (string?)l), l => l!.Contains("in cell 2:line 2"));
+        Assert.Equal("cell 2: too big", (string?)error["evalue"]);
+        // The engine compiles cells without line information, so the trace names the method, not the line.
+        Assert.Contains(((JsonArray)error["traceback"]!).Select(l => (string?)l), l => l!.Contains(".Check(Int32 v)"));
         Assert.Empty(nb.Outputs(2));
+        Assert.Contains("throw.ipynb, System.ArgumentException: cell 2: too big", stderr);
     }
 
     [Fact]
@@ -102,7 +111,7 @@ public class RunnerTests : IDisposable
         _f.Write("keep.ipynb", "throw new Exception(\"first\");", "var later = 5;\nlater");
         var (code, _, _) = await _f.RunAsync(_f.Folder, "--keep-going");
         Assert.Equal(1, code);
-        Assert.Equal("5", _f.Executed("keep.ipynb").Outputs(1)[0]!["data"]!["text/plain"].Text());
+        Assert.Contains("<pre>5</pre>", _f.Executed("keep.ipynb").Outputs(1)[0]!["data"]!["text/html"].Text());
     }
 
     [Fact]
@@ -128,13 +137,37 @@ public class RunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unsupported_directive_is_an_error_naming_it()
+    public async Task An_unknown_magic_command_is_an_error_naming_it_and_its_line()
     {
-        _f.Write("magic.ipynb", "#!whos\nvar a = 1;");
+        _f.Write("magic.ipynb", "var a = 1;\n#!nonsense\nvar b = 2;");
         var (code, _, _) = await _f.RunAsync(_f.Folder);
         Assert.Equal(1, code);
-        var error = Assert.Single(_f.Executed("magic.ipynb").Outputs(0))!;
-        Assert.StartsWith("cell 1, line 1: the directive #!whos is not supported", (string?)error["evalue"]);
+        var error = _f.Executed("magic.ipynb").Outputs(0).OfType<JsonObject>().Single(o => (string?)o["output_type"] == "error");
+        Assert.Equal("cell 1, line 2, column 1: error DNI101: Unknown magic command '#!nonsense'", (string?)error["evalue"]);
+    }
+
+    [Fact]
+    public async Task Time_and_who_magics_work_as_in_the_engine()
+    {
+        _f.Write("magics.ipynb", "#!time\nvar answer = 42;", "#!who");
+        var (code, _, stderr) = await _f.RunAsync(_f.Folder);
+        Assert.True(code == 0, stderr);
+        var nb = _f.Executed("magics.ipynb");
+        Assert.Matches(@"^Wall time: [0-9.]+ms$", Assert.Single(nb.Outputs(0))!["data"]!["text/plain"].Text());
+        Assert.Contains("answer", Assert.Single(nb.Outputs(1))!["data"]!["text/html"].Text());
+    }
+
+    [Fact]
+    public async Task Compiler_warnings_become_stderr_text_as_in_jupyter()
+    {
+        _f.Write("warn.ipynb", "string? maybe = null;\nmaybe ?? \"none\"");
+        var (code, _, _) = await _f.RunAsync(_f.Folder);
+        Assert.Equal(0, code);
+        var outputs = _f.Executed("warn.ipynb").Outputs(0);
+        Assert.Equal("stderr", (string?)outputs[0]!["name"]);
+        Assert.Equal("\n(1,7): warning CS8632: The annotation for nullable reference types should only be used in code within a '#nullable' annotations context.\n\n",
+            outputs[0]!["text"].Text());
+        Assert.Equal("none", outputs[1]!["data"]!["text/plain"].Text());
     }
 
     [Fact]

@@ -1,0 +1,202 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SequenceModels.Exercises;
+using Workbook.Notebooks;
+
+namespace Workbook.Grading;
+
+/// <summary>What the analysis found in one exercise cell.</summary>
+/// <param name="Exercise">The exercise id.</param>
+/// <param name="Violations">Why the cell scores nothing, one line each naming the line of the cell (empty: none).</param>
+/// <param name="Calls">The other exercises whose functions (the student's) this cell calls.</param>
+public sealed record CellAnalysis(string Exercise, IReadOnlyList<string> Violations, IReadOnlyList<string> Calls)
+{
+    /// <summary>True when the cell calls the reference implementation or uses something exercise cells may not.</summary>
+    public bool Flagged => Violations.Count > 0;
+}
+
+/// <summary>
+/// Reads the exercise cells of a graded notebook with Roslyn, compiled as the engine compiles them (C# script
+/// submissions, one per cell, each seeing the cells before it, with the notebook's references), and finds:
+/// <list type="bullet">
+/// <item>calls of the exercise's reference implementation (the checker's <see cref="ReferenceAttribute"/>s): the
+/// exercise scores nothing;</item>
+/// <item>anything an exercise cell has no business using — reflection (which could reach the reference, or forge a
+/// check result), the checkers themselves, the engine's formatters and kernel, files, processes, threads, native
+/// code, <c>unsafe</c>, <c>dynamic</c>, directives: an exercise cell may use the language, System's value types and
+/// collections, LINQ, Math, Random, MathNet.Numerics, the library's public types other than the exercise's
+/// reference and the checkers, Console.Write/WriteLine and display();</item>
+/// <item>which other exercises' functions the cell calls (for messages about failures that cascade).</item>
+/// </list>
+/// A flagged cell is not run at all.
+/// </summary>
+public sealed class ExerciseAnalysis
+{
+    private static readonly string[] Imports =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private readonly IReadOnlyList<MetadataReference> _references;
+
+    /// <summary>Analysis against the workbook's built library (artifacts/lib) and the kernel's engine (artifacts/kernel).</summary>
+    public ExerciseAnalysis(string libraryFolder, string kernelFolder)
+    {
+        var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator)
+            .Where(p => p.Length > 0 && Path.GetDirectoryName(p) == Path.GetDirectoryName(typeof(object).Assembly.Location));
+        var library = Directory.EnumerateFiles(libraryFolder, "*.dll");
+        var engine = new[] { "Microsoft.DotNet.Interactive.dll", "Microsoft.DotNet.Interactive.Formatting.dll" }
+            .Select(f => Path.Combine(kernelFolder, f)).Where(File.Exists);
+        _references = framework.Concat(library).Concat(engine).Where(IsManaged)
+            .GroupBy(Path.GetFileName).Select(g => (MetadataReference)MetadataReference.CreateFromFile(g.First())).ToList();
+    }
+
+    /// <summary>Analyses every exercise cell of <paramref name="graded"/>.</summary>
+    public IReadOnlyDictionary<string, CellAnalysis> Analyse(GradedNotebook graded)
+    {
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, usings: Imports, nullableContextOptions: NullableContextOptions.Disable);
+        // The engine's UseKernelHelpers submits this before the first cell.
+        var helpers = CSharpSyntaxTree.ParseText("using static Microsoft.DotNet.Interactive.Kernel;", GradedNotebook.ScriptParseOptions);
+        var previous = CSharpCompilation.CreateScriptCompilation("helpers", helpers, _references, options, returnType: typeof(object));
+        var functions = graded.Exercises.Where(e => e.Function.Length > 0).ToDictionary(e => e.Function, e => e.Id);
+        var results = new Dictionary<string, CellAnalysis>();
+        int n = 0;
+        foreach (var cell in graded.Document.CodeCells)
+        {
+            var tree = CSharpSyntaxTree.ParseText(GradedNotebook.WithoutDirectives(cell.Source), GradedNotebook.ScriptParseOptions);
+            var compilation = CSharpCompilation.CreateScriptCompilation($"cell{++n}", tree, _references, options, previous, typeof(object));
+            // Roslyn chains a submission only onto one that compiles: a cell with errors is left out of the chain (the
+            // engine would not have run it either).
+            if (!compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) previous = compilation;
+            var (role, exercise) = graded.RoleOf(cell);
+            if (role != CellRole.Exercise || exercise is null) continue;
+            var violations = Directives(cell.Source).ToList();
+            var calls = new SortedSet<string>(StringComparer.Ordinal);
+            Walk(compilation.GetSemanticModel(tree), tree.GetRoot(), References(exercise), exercise, functions, violations, calls);
+            results[exercise] = new CellAnalysis(exercise, violations.Distinct().ToList(), calls.ToList());
+        }
+        return results;
+    }
+
+    /// <summary>The members an exercise's checker names as its reference implementation.</summary>
+    private static IReadOnlyList<(string Type, string Member)> References(string exercise) =>
+        typeof(Check).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.GetCustomAttribute<ExerciseAttribute>()?.Id == exercise)
+            .SelectMany(m => m.GetCustomAttributes<ReferenceAttribute>())
+            .SelectMany(r => r.Members.Select(member => (Name(r.Type), member)))
+            .ToList();
+
+    private static string Name(Type type) => type.IsGenericType ? type.Name[..type.Name.IndexOf('`')] : type.Name;
+
+    private static IEnumerable<string> Directives(string source)
+    {
+        var lines = source.Replace("\r\n", "\n").Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+            if (GradedNotebook.IsDirective(lines[i]))
+                yield return $"line {i + 1}: the directive {lines[i].Trim()} (an exercise cell may not load code or switch kernels)";
+    }
+
+    private static void Walk(SemanticModel model, SyntaxNode root, IReadOnlyList<(string Type, string Member)> references, string exercise,
+        IReadOnlyDictionary<string, string> functions, List<string> violations, ISet<string> calls)
+    {
+        foreach (var node in root.DescendantNodesAndSelf())
+        {
+            string Where() => $"line {node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
+            switch (node)
+            {
+                case UnsafeStatementSyntax or PointerTypeSyntax or FunctionPointerTypeSyntax or FixedStatementSyntax:
+                    violations.Add($"{Where()}: unsafe code");
+                    continue;
+                case IdentifierNameSyntax { Identifier.ValueText: "dynamic" } id when model.GetTypeInfo(id).Type?.TypeKind == TypeKind.Dynamic:
+                    violations.Add($"{Where()}: dynamic (late binding)");
+                    continue;
+                case MakeRefExpressionSyntax or RefTypeExpressionSyntax or RefValueExpressionSyntax:
+                    violations.Add($"{Where()}: __makeref/__refvalue");
+                    continue;
+                case AttributeSyntax attribute:
+                    violations.Add($"{Where()}: the attribute [{attribute}]");
+                    continue;
+                case MethodDeclarationSyntax method when method.Modifiers.Any(SyntaxKind.ExternKeyword):
+                    violations.Add($"{Where()}: an extern method");
+                    continue;
+            }
+            if (node is not (SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)) continue;
+            if (InsideNameof(node)) continue;
+            var symbol = model.GetSymbolInfo(node).Symbol ?? model.GetSymbolInfo(node).CandidateSymbols.FirstOrDefault();
+            if (symbol is null) continue;
+            if (symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } ctor) symbol = ctor;
+            var text = node.ToString();
+            if (IsDeclaredInCells(symbol))
+            {
+                if (symbol is IMethodSymbol m && functions.TryGetValue(m.Name, out var other) && other != exercise) calls.Add(other);
+                continue;
+            }
+            if (symbol is ILocalSymbol or IParameterSymbol or ITypeParameterSymbol or IRangeVariableSymbol or ILabelSymbol or IDiscardSymbol or INamespaceSymbol)
+                continue;
+            var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
+            var ns = (type?.ContainingNamespace ?? symbol.ContainingNamespace)?.ToDisplayString() ?? "";
+            var member = type is null || SymbolEqualityComparer.Default.Equals(symbol, type) ? null : symbol.Name;
+            if (member is not null && type is not null && references.Any(r => r.Type == type.Name && r.Member == member) && ns.StartsWith("SequenceModels", StringComparison.Ordinal))
+            {
+                violations.Add($"{Where()}: calls the reference implementation {type.Name}.{member} (`{text}`): the exercise asks you to write it yourself");
+                continue;
+            }
+            if (Forbidden(ns, type, member) is { } why)
+                violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`): {why}");
+        }
+    }
+
+    /// <summary>Why an exercise cell may not use the member (or type), or null when it may.</summary>
+    private static string? Forbidden(string ns, INamedTypeSymbol? type, string? member)
+    {
+        const string reflection = "reflection is not allowed in an exercise cell";
+        string typeName = type?.Name ?? "";
+        if (ns.StartsWith("System.Reflection", StringComparison.Ordinal) || typeName is "Type" or "TypeInfo" or "Activator" && ns == "System")
+            return reflection;
+        if (ns == "System" && typeName == "Object" && member == "GetType") return reflection;
+        if (ns == "System" && typeName is "Delegate" or "MulticastDelegate" && member is "DynamicInvoke" or "Method" or "CreateDelegate" or "Target")
+            return reflection;
+        if (ns.StartsWith("SequenceModels.Exercises", StringComparison.Ordinal)) return "the checkers and their results belong to the check cells";
+        if (ns.StartsWith("Microsoft.DotNet.Interactive", StringComparison.Ordinal))
+            return typeName is "Kernel" && member is "display" or "HTML" || typeName is "DisplayExtensions" && member is "Display" ? null
+                : "the notebook engine's formatters and kernel are not for exercise cells";
+        if (ns == "System")
+        {
+            if (typeName is "Console") return member is "Write" or "WriteLine" or null ? null : "only Console.Write and Console.WriteLine are allowed";
+            return typeName is "Environment" or "AppDomain" or "GC" or "Activator" or "AppContext" or "Buffer" or "TypedReference" or "RuntimeTypeHandle" or "RuntimeMethodHandle" or "RuntimeFieldHandle" or "ModuleHandle" or "ArgIterator"
+                ? "process and runtime services are not allowed in an exercise cell"
+                : null;
+        }
+        string[] allowed = ["System.Collections", "System.Linq", "System.Text", "System.Globalization", "System.Numerics", "MathNet.Numerics", "SequenceModels"];
+        if (allowed.Any(a => ns == a || ns.StartsWith(a + ".", StringComparison.Ordinal))) return null;
+        return ns.Length == 0 ? null : $"{ns} is not among what an exercise cell may use (the language, System's basic types, collections, LINQ, MathNet.Numerics and the library)";
+    }
+
+    private static bool InsideNameof(SyntaxNode node) =>
+        node.Ancestors().OfType<InvocationExpressionSyntax>().Any(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" });
+
+    private static bool IsDeclaredInCells(ISymbol symbol) =>
+        symbol.Locations.Any(l => l.IsInSource) || symbol.ContainingType?.IsScriptClass == true;
+
+    private static string Display(INamedTypeSymbol? type, string? member) =>
+        type is null ? member ?? "?" : member is null ? type.ToDisplayString() : $"{type.ToDisplayString()}.{member}";
+
+    private static string Shorten(string text)
+    {
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 80 ? text : text[..77] + "…";
+    }
+
+    private static bool IsManaged(string path)
+    {
+        try
+        {
+            AssemblyName.GetAssemblyName(path);
+            return true;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+}
