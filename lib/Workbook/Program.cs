@@ -13,6 +13,7 @@ foreach (var command in new[]
     NerCommand.Create(),
     CharLmCommand.Create(),
     KernelspecCommand.Create(),
+    SiteCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -147,7 +147,6 @@ public static partial class Check
     /// <paramref name="yourBptt"/> is given, the student's own BPTT (Exercise 2.2) is checked with it too (reported,
     /// not graded).
     /// </summary>
-    [Reference(typeof(GradientCheck), nameof(GradientCheck.Run), nameof(GradientCheck.Input))]
     [Exercise("02.gradient-check", "Exercise 2.3 — a gradient check of your BPTT")]
     public static CheckResult BpttGradientCheck(
         Func<BpttFunction, Matrix<double>[], Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>[], double> worstRelativeError,
@@ -202,9 +201,11 @@ public static partial class Check
                 ? $"Your BPTT from Exercise 2.2 passes your gradient check: worst relative error {error:E2}."
                 : $"Your BPTT from Exercise 2.2 fails your gradient check: worst relative error {error:E2}. Go back to Exercise 2.2.";
         }
-        catch (NotImplementedException)
+        catch (NotImplementedException e)
         {
-            report = "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
+            report = EarlierExercise.Unfinished(e, "2.2") is { } earlier
+                ? $"Your BPTT from Exercise 2.2 could not be checked: {earlier}"
+                : "Your BPTT from Exercise 2.2 is not done yet; when it is, run this cell again to check it with your gradient check.";
         }
         catch (Exception e)
         {

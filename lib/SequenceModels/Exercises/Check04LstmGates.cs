@@ -2,13 +2,30 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace SequenceModels.Exercises;
 
+/// <summary>
+/// Backpropagation through time for the LSTM, as Exercise 4.4 asks for it: from the inputs, the initial state, the
+/// weights and the gradient that reaches each output h⟨t⟩ directly from the loss, the gradients of the weights, of
+/// every input and of the initial state.
+/// </summary>
+/// <param name="xs">x⟨1⟩..x⟨T⟩, each n_x × m.</param>
+/// <param name="h0">h⟨0⟩, n_h × m.</param>
+/// <param name="c0">c⟨0⟩, n_h × m.</param>
+/// <param name="w">The gate weights, each n_h × (n_h + n_x), and biases, each n_h × 1.</param>
+/// <param name="dhs">∂L/∂h⟨t⟩ straight from the output at step t (not through later steps), each n_h × m.</param>
+/// <returns>
+/// dW, the weight gradients summed over time in the shape of <paramref name="w"/>; dx, one n_x × m matrix per step;
+/// dh0 and dc0, n_h × m.
+/// </returns>
+public delegate (LstmWeights<double> DW, Matrix<double>[] DX, Matrix<double> DH0, Matrix<double> DC0) LstmBpttFunction(
+    Matrix<double>[] xs, Matrix<double> h0, Matrix<double> c0, LstmWeights<double> w, Matrix<double>[] dhs);
+
 public static partial class Check
 {
     // A gate whose weights are zero and whose bias is ±Pin is σ(±30): 1 or 0 to within 1e-13, far inside the
     // tolerance, so a case can switch every gate but one fully open or shut and look at that one alone.
     private const double Pin = 30;
 
-    /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the four gates' weights.</summary>
+    /// <summary>Exercise 4.1: one LSTM step, (h⟨t⟩, c⟨t⟩) from x⟨t⟩, h⟨t−1⟩, c⟨t−1⟩ and the weights of the three gates and the candidate.</summary>
     [Reference(typeof(LstmCell), nameof(LstmCell.Forward))]
     [Reference(typeof(Lstm<>), nameof(Lstm<double>.Forward))]
     [Exercise("04.lstm-cell-forward", "Exercise 4.1 — the LSTM cell forward")]
@@ -51,7 +68,7 @@ public static partial class Check
             .Case("the output gate o alone (f ≈ 1, i ≈ 0)",
                 "With the cell copied unchanged (c⟨t⟩ = c⟨t−1⟩), only h⟨t⟩ = o ⊙ tanh(c⟨t⟩) is left: check the output gate, o = σ(Wo·[h⟨t−1⟩; x⟨t⟩] + bo), and the tanh of the cell.",
                 () => Student(4), () => Reference(4))
-            .Case("all four gates at work", "Each gate is right on its own, so check how they combine: c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃, then h⟨t⟩ = o ⊙ tanh(c⟨t⟩) with the new cell.",
+            .Case("the three gates and the candidate at work", "Each gate and the candidate are right on their own, so check how they combine: c⟨t⟩ = f ⊙ c⟨t−1⟩ + i ⊙ c̃, then h⟨t⟩ = o ⊙ tanh(c⟨t⟩) with the new cell.",
                 () => Student(5), () => Reference(5));
         foreach (var (mistake, description) in LstmForwardMistakes)
             check.Mistake(description, k => LstmVariant(x, h, c, weights[k], mistake));
@@ -179,6 +196,183 @@ public static partial class Check
         foreach (var (mistake, description) in LstmBackwardMistakes)
             check.Mistake(description, k => Variant(k, mistake));
         return check.Run();
+    }
+
+    /// <summary>
+    /// Exercise 4.4: backpropagation through time for the LSTM. dL/dh⟨t⟩ = dhs[t] + the dh⟨t−1⟩ that step t+1's cell
+    /// backward returns, and dL/dc⟨t⟩ = the dc⟨t−1⟩ it returns; every step adds its share to the weight gradients.
+    /// </summary>
+    [Reference(typeof(Lstm<>), nameof(Lstm<double>.Backward))]
+    [Exercise("04.lstm-bptt", "Exercise 4.4 — backpropagation through time for the LSTM")]
+    public static CheckResult LstmBptt(LstmBpttFunction lstmBptt)
+    {
+        ArgumentNullException.ThrowIfNull(lstmBptt);
+        const int nx = 3, nh = 4, m = 2;
+        var rng = new Random(404);
+        var w = RandomLstmWeights(nx, nh, rng);
+        Matrix<double>[] Steps(int t, int rows) => Enumerable.Range(0, t).Select(_ => Init.Normal<double>(rows, m, 1.0, rng)).ToArray();
+        Matrix<double>[] Only(int t, int at) =>
+            Enumerable.Range(0, t).Select(i => i == at ? Init.Normal<double>(nh, m, 1.0, rng) : Matrix<double>.Build.Dense(nh, m)).ToArray();
+        Matrix<double> State(double std) => Init.Normal<double>(nh, m, std, rng);
+        // The two paths back in time, one at a time: with every gate's h⟨t−1⟩ columns zero, h⟨t−1⟩ feeds nothing and
+        // only the cell carries the gradient; with the forget gate shut (f ≈ 0), c⟨t−1⟩ does not reach c⟨t⟩ and only h does.
+        var cellOnly = w with { Wf = NoRecurrentColumns(w.Wf, nh), Wi = NoRecurrentColumns(w.Wi, nh), Wc = NoRecurrentColumns(w.Wc, nh), Wo = NoRecurrentColumns(w.Wo, nh) };
+        var hOnly = PinLstm(w, f: -Pin);
+        // (xs, h0, c0, weights, dhs) per case: shapes; one step; the cell path alone; the h path alone; a gradient at the
+        // last step only; at the first step only; at every step.
+        (Matrix<double>[] Xs, Matrix<double> H0, Matrix<double> C0, LstmWeights<double> W, Matrix<double>[] Dhs)[] cases =
+        [
+            (Steps(4, nx), State(0.5), State(1.0), w, Steps(4, nh)),
+            (Steps(1, nx), State(0.5), State(1.0), w, Steps(1, nh)),
+            (Steps(5, nx), State(0.5), State(1.0), cellOnly, Only(5, 4)),
+            (Steps(5, nx), State(0.5), State(1.0), hOnly, Only(5, 4)),
+            (Steps(5, nx), State(0.5), State(1.0), w, Only(5, 4)),
+            (Steps(5, nx), State(0.5), State(1.0), w, Only(5, 0)),
+            (Steps(6, nx), State(0.5), State(1.0), w, Steps(6, nh)),
+        ];
+        LstmBpttResult Reference(int k) => ReferenceLstmBptt(cases[k].Xs, cases[k].H0, cases[k].C0, cases[k].W, cases[k].Dhs);
+        LstmBpttResult Variant(int k, LstmBpttMistake mistake) => CellLstmBptt(cases[k].Xs, cases[k].H0, cases[k].C0, cases[k].W, cases[k].Dhs, mistake);
+        LstmBpttResult Student(int k)
+        {
+            var (dW, dx, dh0, dc0) = lstmBptt(CloneAll(cases[k].Xs), cases[k].H0.Clone(), cases[k].C0.Clone(), CopyOf(cases[k].W), CloneAll(cases[k].Dhs));
+            return new LstmBpttResult(dW, dx, dh0, dc0);
+        }
+        var check = new ExerciseCheck<LstmBpttResult>("04.lstm-bptt", "Exercise 4.4 — backpropagation through time for the LSTM",
+                (e, a) => CompareLstmBptt(e, a, shapesOnly: false))
+            .Case("shapes (T = 4, n_x = 3, n_h = 4, m = 2)",
+                "Return (dW, dx, dh0, dc0): dW has one gradient per weight of w (dWf … dWo n_h × (n_h + n_x), dbf … dbo n_h × 1), summed over the steps; dx has one n_x × m matrix per step; dh0 and dc0 are n_h × m.",
+                () => Student(0), () => Reference(0), (e, a) => CompareLstmBptt(e, a, shapesOnly: true))
+            .Case("one step (T = 1)",
+                "With T = 1, BPTT is one call of the cell backward with dh = dhs[0] and dc = 0 (nothing comes back from a later step): dW is that call's weight gradients, dx[0] its dx, dh0 and dc0 its dh⟨t−1⟩ and dc⟨t−1⟩. Run the forward pass first (LstmCell.Forward, step by step) to have each step's gates for the backward.",
+                () => Student(1), () => Reference(1))
+            .Case("the gradient through the cell alone (h⟨t−1⟩ feeds no gate; a gradient at the last step only)",
+                "Here every gate's h⟨t−1⟩ columns are zero, so the only way back from the last step is along the cell: the dc⟨t−1⟩ that step t's backward returns must be passed as dc to step t−1's backward.",
+                () => Student(2), () => Reference(2))
+            .Case("the gradient through h alone (the forget gate shut; a gradient at the last step only)",
+                "Here f ≈ 0, so c⟨t−1⟩ does not reach c⟨t⟩ and the way back is through h: the dh of step t−1 is dhs[t−1] plus the dh⟨t−1⟩ that step t's backward returns.",
+                () => Student(3), () => Reference(3))
+            .Case("a gradient at the last step only (both paths)",
+                "Both paths together: walk t from T down to 1, each step receiving dh = dhs[t] + the carried dh and dc = the carried dc, and hand its dh⟨t−1⟩ and dc⟨t−1⟩ to the step before.",
+                () => Student(4), () => Reference(4))
+            .Case("a gradient at the first step only",
+                "Only step 1 receives a gradient, so steps 2..T contribute nothing: the loop must run backward in time, and each step must use its own previous state (h⟨t−1⟩, c⟨t−1⟩), not its output.",
+                () => Student(5), () => Reference(5))
+            .Case("a gradient at every step (T = 6)",
+                "Every step adds its share: the weight gradients are sums over all steps (+=, not =), and dx[t] is step t's own dx.",
+                () => Student(6), () => Reference(6));
+        foreach (var (mistake, description) in LstmBpttMistakes)
+            check.Mistake(description, k => Variant(k, mistake));
+        return check.Run();
+    }
+
+    /// <summary>What Exercise 4.4 returns, for the comparisons.</summary>
+    internal sealed record LstmBpttResult(LstmWeights<double> DW, Matrix<double>[] DX, Matrix<double> DH0, Matrix<double> DC0);
+
+    /// <summary>BPTT by the library's sequence layer <see cref="Lstm{T}"/>, a code path independent of <see cref="LstmCell.Backward{T}"/>.</summary>
+    internal static LstmBpttResult ReferenceLstmBptt(Matrix<double>[] xs, Matrix<double> h0, Matrix<double> c0, LstmWeights<double> w,
+        Matrix<double>[] dhs)
+    {
+        var layer = new Lstm<double>(w);
+        var x = SequenceBatch<double>.FromSteps(xs);
+        layer.Forward(x, new RecurrentState<double>(h0, c0));
+        var (dx, d0) = layer.Backward(SequenceBatch<double>.FromSteps(dhs));
+        return new LstmBpttResult(layer.Gradients(), Enumerable.Range(0, xs.Length).Select(dx.Step).ToArray(), d0.H, d0.C!);
+    }
+
+    internal enum LstmBpttMistake { None, NoCellCarry, NoHiddenCarry, Overwrite, StatesOffByOne, ForwardInTime, DxReversed }
+
+    private static readonly (LstmBpttMistake, string)[] LstmBpttMistakes =
+    [
+        (LstmBpttMistake.NoCellCarry, "dc is not carried back: every step's cell backward gets dc = 0 instead of the dc⟨t−1⟩ of the step after it"),
+        (LstmBpttMistake.NoHiddenCarry, "dh is not carried back: every step's cell backward gets only dhs[t], without the dh⟨t−1⟩ of the step after it"),
+        (LstmBpttMistake.Overwrite, "the weight gradients keep one step instead of the sum over time (= instead of +=)"),
+        (LstmBpttMistake.StatesOffByOne, "each step's backward gets h⟨t⟩ and c⟨t⟩, its own output, instead of h⟨t−1⟩ and c⟨t−1⟩ (off by one in time)"),
+        (LstmBpttMistake.ForwardInTime, "the loop runs forward in time (t = 1..T) instead of backward"),
+        (LstmBpttMistake.DxReversed, "dx is stored in reverse order (the loop runs from T down to 1, but dx[t] belongs at index t)"),
+    ];
+
+    /// <summary>BPTT as a loop over <see cref="LstmCell.Backward{T}"/>, with one typical mistake if asked.</summary>
+    internal static LstmBpttResult CellLstmBptt(Matrix<double>[] xs, Matrix<double> h0, Matrix<double> c0, LstmWeights<double> w,
+        Matrix<double>[] dhs, LstmBpttMistake mistake)
+    {
+        int steps = xs.Length;
+        var forward = new LstmStep<double>[steps];
+        var (h, c) = (h0, c0);
+        for (int t = 0; t < steps; t++) (h, c) = ((forward[t] = LstmCell.Forward(xs[t], h, c, w)).H, forward[t].C);
+        var dW = new LstmWeights<double>(w.Wf * 0, w.Wi * 0, w.Wc * 0, w.Wo * 0, w.Bf * 0, w.Bi * 0, w.Bc * 0, w.Bo * 0);
+        var dx = new Matrix<double>[steps];
+        var dhNext = h0 * 0;
+        var dcNext = c0 * 0;
+        var order = Enumerable.Range(0, steps);
+        if (mistake != LstmBpttMistake.ForwardInTime) order = order.Reverse();
+        foreach (int t in order)
+        {
+            var (hPrev, cPrev) = mistake == LstmBpttMistake.StatesOffByOne ? (forward[t].H, forward[t].C)
+                : t == 0 ? (h0, c0) : (forward[t - 1].H, forward[t - 1].C);
+            var dh = mistake == LstmBpttMistake.NoHiddenCarry ? dhs[t] : dhs[t] + dhNext;
+            var dc = mistake == LstmBpttMistake.NoCellCarry ? c0 * 0 : dcNext;
+            var g = LstmCell.Backward(dh, dc, xs[t], hPrev, cPrev, forward[t], w);
+            dW = mistake == LstmBpttMistake.Overwrite
+                ? new LstmWeights<double>(g.DWf, g.DWi, g.DWc, g.DWo, g.DBf, g.DBi, g.DBc, g.DBo)
+                : new LstmWeights<double>(dW.Wf + g.DWf, dW.Wi + g.DWi, dW.Wc + g.DWc, dW.Wo + g.DWo,
+                    dW.Bf + g.DBf, dW.Bi + g.DBi, dW.Bc + g.DBc, dW.Bo + g.DBo);
+            dx[mistake == LstmBpttMistake.DxReversed ? steps - 1 - t : t] = g.DX;
+            (dhNext, dcNext) = (g.DHPrev, g.DCPrev);
+        }
+        return new LstmBpttResult(dW, dx, dhNext, dcNext);
+    }
+
+    /// <summary>
+    /// Compares Exercise 4.4's gradients in the order a student should look: the weight gradients gate by gate, then
+    /// dx step by step, then what reaches the initial state; each difference ends with how that gradient is made.
+    /// </summary>
+    private static string? CompareLstmBptt(LstmBpttResult e, LstmBpttResult? a, bool shapesOnly)
+    {
+        if (a is null) return "the result is null.";
+        if (a.DW is null) return "dW is null: return the weight gradients as an LstmWeights<double> (dWf, dWi, dWc, dWo, dbf, dbi, dbc, dbo).";
+        const string Sum = "summed over every step";
+        (string Name, Matrix<double> E, Matrix<double>? A, string Hint)[] weights =
+        [
+            ("dWf (forget gate)", e.DW.Wf, a.DW.Wf, $"dWf is the DWf of every step's cell backward, {Sum}."),
+            ("dWi (input gate)", e.DW.Wi, a.DW.Wi, $"dWi is the DWi of every step's cell backward, {Sum}."),
+            ("dWc (candidate)", e.DW.Wc, a.DW.Wc, $"dWc is the DWc of every step's cell backward, {Sum}."),
+            ("dWo (output gate)", e.DW.Wo, a.DW.Wo, $"dWo is the DWo of every step's cell backward, {Sum}."),
+            ("dbf (forget gate)", e.DW.Bf, a.DW.Bf, $"dbf is the DBf of every step's cell backward, {Sum}."),
+            ("dbi (input gate)", e.DW.Bi, a.DW.Bi, $"dbi is the DBi of every step's cell backward, {Sum}."),
+            ("dbc (candidate)", e.DW.Bc, a.DW.Bc, $"dbc is the DBc of every step's cell backward, {Sum}."),
+            ("dbo (output gate)", e.DW.Bo, a.DW.Bo, $"dbo is the DBo of every step's cell backward, {Sum}."),
+        ];
+        foreach (var (name, expected, actual, hint) in weights)
+        {
+            var problem = shapesOnly ? ShapeOnly(name, expected, actual) : Compare.Matrices(name, expected, actual);
+            if (problem is not null) return shapesOnly ? problem : $"{problem} {hint}";
+        }
+        if (a.DX is null) return $"dx is null, expected {e.DX.Length} matrices (one per step).";
+        if (a.DX.Length != e.DX.Length) return $"dx has {a.DX.Length} entries, expected {e.DX.Length} (one per step).";
+        for (int t = 0; t < e.DX.Length; t++)
+        {
+            var problem = shapesOnly ? ShapeOnly($"dx[{t}]", e.DX[t], a.DX[t]) : Compare.Matrices($"dx[{t}]", e.DX[t], a.DX[t]);
+            if (problem is not null) return shapesOnly ? problem : $"{problem} dx[{t}] is the DX of step {t + 1}'s cell backward (xs[{t}]'s gradient).";
+        }
+        (string Name, Matrix<double> E, Matrix<double>? A, string Hint)[] initial =
+        [
+            ("dh0", e.DH0, a.DH0, "dh0 is the DHPrev of the first step's cell backward, the last call of the loop."),
+            ("dc0", e.DC0, a.DC0, "dc0 is the DCPrev of the first step's cell backward, the last call of the loop."),
+        ];
+        foreach (var (name, expected, actual, hint) in initial)
+        {
+            var problem = shapesOnly ? ShapeOnly(name, expected, actual) : Compare.Matrices(name, expected, actual);
+            if (problem is not null) return shapesOnly ? problem : $"{problem} {hint}";
+        }
+        return null;
+    }
+
+    /// <summary>The gate matrix with its first n_h columns (those that multiply h⟨t−1⟩) zero.</summary>
+    private static Matrix<double> NoRecurrentColumns(Matrix<double> wg, int nh)
+    {
+        var result = wg.Clone();
+        result.SetSubMatrix(0, 0, Matrix<double>.Build.Dense(wg.RowCount, nh));
+        return result;
     }
 
     // ---- LSTM references with typical mistakes -----------------------------------------------------------------

@@ -45,15 +45,15 @@ public static partial class Check
     }
 
     /// <summary>
-    /// Exercise 6.2: masked accuracy, correct real positions over real positions, with labels, predictions and mask all
+    /// Exercise 6.3: masked accuracy, correct real positions over real positions, with labels, predictions and mask all
     /// m × T. The reference is <see cref="NerMetrics.MaskedAccuracy(int[,], int[,], bool[,])"/>.
     /// </summary>
     [Reference(typeof(NerMetrics), nameof(NerMetrics.MaskedAccuracy))]
-    [Exercise("06.masked-accuracy", "Exercise 6.2 — masked accuracy")]
+    [Exercise("06.masked-accuracy", "Exercise 6.3 — masked accuracy")]
     public static CheckResult MaskedAccuracy(Func<int[,], int[,], bool[,], double> maskedAccuracy)
     {
         ArgumentNullException.ThrowIfNull(maskedAccuracy);
-        const string id = "06.masked-accuracy", title = "Exercise 6.2 — masked accuracy";
+        const string id = "06.masked-accuracy", title = "Exercise 6.3 — masked accuracy";
         // Labels and lengths; the predictions at padded positions are chosen per case to expose the usual mistakes.
         var rng = new Random(106);
         (int[,] Labels, int[,] Predicted, bool[,] Mask)[] cases =
@@ -97,15 +97,15 @@ public static partial class Check
     }
 
     /// <summary>
-    /// Exercise 6.3: the entities of one sentence's BIO tags, as (type, start, end) with end exclusive, read the way the
+    /// Exercise 6.4: the entities of one sentence's BIO tags, as (type, start, end) with end exclusive, read the way the
     /// CoNLL evaluation script reads them. The reference is <see cref="BioTags.Entities"/>.
     /// </summary>
     [Reference(typeof(BioTags), nameof(BioTags.Entities))]
-    [Exercise("06.entities", "Exercise 6.3 — entities from BIO tags")]
+    [Exercise("06.entities", "Exercise 6.4 — entities from BIO tags")]
     public static CheckResult Entities(Func<string[], List<Entity>> entities)
     {
         ArgumentNullException.ThrowIfNull(entities);
-        const string id = "06.entities", title = "Exercise 6.3 — entities from BIO tags";
+        const string id = "06.entities", title = "Exercise 6.4 — entities from BIO tags";
         string[][] cases =
         [
             ["O", "B-geo", "O"],

@@ -4,7 +4,8 @@ namespace SequenceModels.Exercises;
 /// Checks a student's function against the library's reference implementation, case by case, and diagnoses the
 /// first disagreement. Cases run in the order they are added; checkers add them in the order a teacher would look:
 /// shapes first, then each term isolated (every input zero but one), then a general case with all inputs random.
-/// A function that still throws <see cref="NotImplementedException"/> is "not done".
+/// A function that still throws <see cref="NotImplementedException"/> is "not done"; when the exception is the marker of
+/// an earlier exercise that the function calls, the message says so (<see cref="EarlierExercise"/>).
 /// </summary>
 /// <typeparam name="TOut">What the function returns.</typeparam>
 /// <param name="exercise">The exercise id ("01.one-hot").</param>
@@ -49,10 +50,11 @@ public sealed class ExerciseCheck<TOut>(string exercise, string title, Func<TOut
             {
                 actual = student();
             }
-            catch (NotImplementedException)
+            catch (NotImplementedException e)
             {
                 return new CheckResult(exercise, title, CheckStatus.NotDone,
-                    ["Not done yet: replace the line `throw new NotImplementedException(...)` with your code, then run this check again."]);
+                    [EarlierExercise.Unfinished(e, title) ??
+                     "Not done yet: replace the line `throw new NotImplementedException(...)` with your code, then run this check again."]);
             }
             catch (Exception e)
             {

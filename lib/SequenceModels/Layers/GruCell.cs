@@ -14,7 +14,8 @@ namespace SequenceModels;
 /// Two conventions differ from PyTorch's and cuDNN's GRU, so their weights do not carry over unchanged:
 /// (a) here Γr multiplies c⟨t−1⟩ before the recurrent product (Wc·[Γr ⊙ c, x]); they apply it after,
 /// r ⊙ (W_hn·h + b_hn); (b) here Γu = 1 takes the new candidate; their update gate z weights the old state,
-/// h = (1 − z) ⊙ n + z ⊙ h. The sequence layer <see cref="Gru{T}"/> computes the same numbers as this cell, faster.
+/// h = (1 − z) ⊙ n + z ⊙ h; <see cref="PyTorchGru{T}"/> computes their form. The sequence layer <see cref="Gru{T}"/>
+/// computes the same numbers as this cell, faster.
 /// </summary>
 public static class GruCell
 {

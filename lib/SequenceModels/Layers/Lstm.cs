@@ -4,8 +4,8 @@ namespace SequenceModels;
 
 /// <summary>
 /// The LSTM over a whole batch of sequences, with backpropagation through time. Same numbers as
-/// <see cref="LstmCell"/> step by step, with the four gates' weights stacked so that one product gives all four
-/// pre-activations: rows [f; i; c̃; o] of
+/// <see cref="LstmCell"/> step by step, with the weights of the three gates and the candidate stacked so that one
+/// product gives all four pre-activations: rows [f; i; c̃; o] of
 /// <code>
 /// Z⟨t⟩ = Wx·x⟨t⟩ + Wh·h⟨t−1⟩ + b = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩] + b        (4n_h × m)
 /// </code>
@@ -81,13 +81,13 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
         Parameters = [Wx, Wh, B];
     }
 
-    /// <summary>Input weights of the four gates, 4n_h × n_x, row blocks [f; i; c̃; o].</summary>
+    /// <summary>Input weights of the three gates and the candidate, 4n_h × n_x, row blocks [f; i; c̃; o].</summary>
     public Parameter<T> Wx { get; }
 
-    /// <summary>Recurrent weights of the four gates, 4n_h × n_h, row blocks [f; i; c̃; o].</summary>
+    /// <summary>Recurrent weights of the three gates and the candidate, 4n_h × n_h, row blocks [f; i; c̃; o].</summary>
     public Parameter<T> Wh { get; }
 
-    /// <summary>Biases of the four gates, 4n_h × 1, row blocks [bf; bi; bc; bo].</summary>
+    /// <summary>Biases of the three gates and the candidate, 4n_h × 1, row blocks [bf; bi; bc; bo].</summary>
     public Parameter<T> B { get; }
 
     /// <summary>True when the layer runs from the last step to the first.</summary>
@@ -342,7 +342,7 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
                     if (H0 is null) hStart.Clear(); else H0.AsSpan(b * nh, nh).CopyTo(hStart);
                     if (C0 is null) cStart.Clear(); else C0.AsSpan(b * nh, nh).CopyTo(cStart);
                 }
-                // Z⟨t⟩ = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩]: all four gates of every running sequence in one product.
+                // Z⟨t⟩ = [Wx Wh]·[x⟨t⟩; h⟨t−1⟩]: the four pre-activations of every running sequence in one product.
                 Gemm.Multiply(layer._wPacked, false, n - s0, T.One, XH.AsSpan(xhAt + s0 * ld, (n - s0) * ld), ld, T.Zero,
                     Z.AsSpan(zAt + s0 * g4, (n - s0) * g4), g4);
 

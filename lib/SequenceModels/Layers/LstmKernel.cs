@@ -13,7 +13,7 @@ namespace SequenceModels;
 internal static class LstmKernel
 {
     /// <summary>
-    /// z holds the four gates' pre-activations without their biases (rows [f; i; c̃; o], 4n numbers) and is
+    /// z holds the four pre-activations (three gates and the candidate) without their biases (rows [f; i; c̃; o], 4n numbers) and is
     /// overwritten with the gate values; then c = f ⊙ cPrev + i ⊙ c̃, h = o ⊙ tanh(c), and tanh(c) goes to
     /// <paramref name="tanhC"/> unless it is empty (prediction keeps nothing for a backward pass).
     /// </summary>
@@ -39,7 +39,7 @@ internal static class LstmKernel
     /// <summary>
     /// The gradients of one column of a step: dh = <paramref name="dh"/> + <paramref name="dOutput"/> (what later
     /// steps and the output send back), <paramref name="dc"/> the cell's gradient from later steps (replaced by
-    /// dL/dc⟨t−1⟩ = dc ⊙ f); writes dL/dz of the four gates to <paramref name="dz"/> and adds it to
+    /// dL/dc⟨t−1⟩ = dc ⊙ f); writes dL/dz of the four pre-activations to <paramref name="dz"/> and adds it to
     /// <paramref name="dBias"/>.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,

@@ -25,8 +25,14 @@ namespace SequenceModels.Plotting;
 [TypeFormatterSource(typeof(FigureFormatterSource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class Figure
 {
-    /// <summary>Where the HTML loads plotly.js from when the page does not already have it.</summary>
-    public const string PlotlyCdnUrl = "https://cdn.plot.ly/plotly-2.35.2.min.js";
+    /// <summary>The plotly.js release the figures are drawn with (npm plotly.js-dist-min, bundled in the library).</summary>
+    public const string PlotlyVersion = PlotlyBundle.Version;
+
+    /// <summary>
+    /// The text of plotly.min.js, bundled in the library: the first figure a kernel shows carries it, so the figures
+    /// of a notebook draw with no network.
+    /// </summary>
+    public static string PlotlyScript => PlotlyBundle.Script;
 
     static readonly JsonWriterOptions JsonOptions = new()
     {
@@ -56,11 +62,12 @@ public sealed class Figure
     /// <param name="width">Line width in pixels (plotly's default is 2).</param>
     /// <param name="mode">Lines, markers or both.</param>
     /// <param name="errorY">Optional symmetric error bars, one per point (e.g. a standard deviation).</param>
+    /// <param name="color">A CSS colour ("#1f77b4", "gray"); null takes the next colour of plotly.js's sequence.</param>
     public static Figure Line<TX, TY>(IEnumerable<TX> x, IEnumerable<TY> y, string? name = null,
         LineDash dash = LineDash.Solid, double? width = null, ScatterMode mode = ScatterMode.Lines,
-        IEnumerable<TY>? errorY = null)
+        IEnumerable<TY>? errorY = null, string? color = null)
         where TX : INumberBase<TX> where TY : INumberBase<TY> =>
-        new(ScatterOf(x, y, name, mode, dash, width, errorY), new Axis(), new Axis());
+        new(ScatterOf(x, y, name, mode, dash, width, errorY, color), new Axis(), new Axis());
 
     /// <summary>A line through the values y[0], y[1], … at x = 0, 1, … (a loss curve, say).</summary>
     /// <param name="y">Values; NaN and ±∞ leave a gap.</param>
@@ -68,10 +75,11 @@ public sealed class Figure
     /// <param name="dash">Dash pattern.</param>
     /// <param name="width">Line width in pixels.</param>
     /// <param name="mode">Lines, markers or both.</param>
+    /// <param name="color">A CSS colour; null takes the next colour of plotly.js's sequence.</param>
     public static Figure Line<TY>(IEnumerable<TY> y, string? name = null, LineDash dash = LineDash.Solid,
-        double? width = null, ScatterMode mode = ScatterMode.Lines)
+        double? width = null, ScatterMode mode = ScatterMode.Lines, string? color = null)
         where TY : INumberBase<TY> =>
-        new(ScatterOf<TY, TY>(null, y, name, mode, dash, width, null), new Axis(), new Axis());
+        new(ScatterOf<TY, TY>(null, y, name, mode, dash, width, null, color), new Axis(), new Axis());
 
     /// <summary>Points (x[i], y[i]) as markers, without lines.</summary>
     /// <param name="x">Positions on the x axis.</param>
@@ -88,11 +96,12 @@ public sealed class Figure
     /// <param name="values">Bar heights, one per label.</param>
     /// <param name="name">The legend entry.</param>
     /// <param name="horizontal">Horizontal bars, the first label at the top.</param>
+    /// <param name="error">Optional symmetric error bars, one per bar (e.g. the standard deviation over seeds).</param>
     public static Figure Bar<TY>(IEnumerable<string> labels, IEnumerable<TY> values, string? name = null,
-        bool horizontal = false)
+        bool horizontal = false, IEnumerable<TY>? error = null)
         where TY : INumberBase<TY>
     {
-        var trace = BarOf(labels, values, name, horizontal);
+        var trace = BarOf(labels, values, name, horizontal, error);
         return horizontal
             ? new Figure(trace, new Axis(), new Axis(Categories: true, Reversed: true))
             : new Figure(trace, new Axis(Categories: true), new Axis());
@@ -105,13 +114,17 @@ public sealed class Figure
     /// <param name="z">The values, rows × columns; NaN and ±∞ are left blank.</param>
     /// <param name="xLabels">One label per column (repeated labels such as tokens stay separate columns).</param>
     /// <param name="yLabels">One label per row.</param>
-    /// <param name="colorscale">A plotly.js colorscale name: Viridis, RdBu, Greys, Blues, Hot…</param>
+    /// <param name="colorscale">A plotly.js colorscale name: Viridis, RdBu, Hot…; the single-hue scales Blues, Greens,
+    /// Greys, Oranges, Purples and Reds run from white (low) to dark (high), as in ColorBrewer (plotly.js's own Blues,
+    /// Greens, Greys and Reds run the other way, which makes the large values look empty).</param>
     /// <param name="zmin">The value at the bottom of the colour scale (default: the smallest value).</param>
     /// <param name="zmax">The value at the top of the colour scale (default: the largest value).</param>
     /// <param name="showValues">Writes each value in its cell (for small matrices).</param>
+    /// <param name="valueFormat">How <paramref name="showValues"/> writes a value: a d3-format specifier such as
+    /// ".2f" (two decimals) or ".3g" (three significant digits, the default).</param>
     public static Figure Heatmap<T>(Matrix<T> z, IEnumerable<string>? xLabels = null,
         IEnumerable<string>? yLabels = null, string colorscale = "Viridis", double? zmin = null, double? zmax = null,
-        bool showValues = false)
+        bool showValues = false, string valueFormat = ".3g")
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(z);
@@ -124,7 +137,8 @@ public sealed class Figure
         var x = LabelsOf(xLabels, z.ColumnCount, nameof(xLabels), "columns");
         var y = LabelsOf(yLabels, z.RowCount, nameof(yLabels), "rows");
         ArgumentException.ThrowIfNullOrWhiteSpace(colorscale);
-        return new Figure(new HeatmapTrace(rows, x, y, colorscale, zmin, zmax, showValues),
+        ArgumentException.ThrowIfNullOrWhiteSpace(valueFormat);
+        return new Figure(new HeatmapTrace(rows, x, y, colorscale, zmin, zmax, showValues ? valueFormat : null),
             new Axis(Categories: x is not null), new Axis(Categories: y is not null, Reversed: true));
     }
 
@@ -136,9 +150,11 @@ public sealed class Figure
     /// <param name="zmin">The value at the bottom of the colour scale.</param>
     /// <param name="zmax">The value at the top of the colour scale.</param>
     /// <param name="showValues">Writes each value in its cell.</param>
+    /// <param name="valueFormat">How <paramref name="showValues"/> writes a value (a d3-format specifier).</param>
     public static Figure Heatmap(double[,] z, IEnumerable<string>? xLabels = null, IEnumerable<string>? yLabels = null,
-        string colorscale = "Viridis", double? zmin = null, double? zmax = null, bool showValues = false) =>
-        Heatmap(Matrix<double>.Build.DenseOfArray(z), xLabels, yLabels, colorscale, zmin, zmax, showValues);
+        string colorscale = "Viridis", double? zmin = null, double? zmax = null, bool showValues = false,
+        string valueFormat = ".3g") =>
+        Heatmap(Matrix<double>.Build.DenseOfArray(z), xLabels, yLabels, colorscale, zmin, zmax, showValues, valueFormat);
 
     /// <summary>
     /// Subplots: the panels laid out row by row in a <paramref name="rows"/> × <paramref name="columns"/> grid
@@ -158,6 +174,8 @@ public sealed class Figure
         {
             ArgumentNullException.ThrowIfNull(figure, nameof(panels));
             if (figure.IsGrid) throw new ArgumentException("A grid cannot be a panel of another grid.", nameof(panels));
+            if (figure.settings.Slider is not null)
+                throw new ArgumentException("A figure with a slider cannot be a panel of a grid; make a slider of grids.", nameof(panels));
             cells.Add(figure.panels[0] with { Title = figure.settings.Title });
         }
         return new Figure(cells.MoveToImmutable(), new Settings(GridRows: rows, GridColumns: columns));
@@ -173,11 +191,12 @@ public sealed class Figure
     /// <param name="width">Line width in pixels.</param>
     /// <param name="mode">Lines, markers or both.</param>
     /// <param name="errorY">Optional symmetric error bars, one per point.</param>
+    /// <param name="color">A CSS colour; null takes the next colour of plotly.js's sequence.</param>
     public Figure AddLine<TX, TY>(IEnumerable<TX> x, IEnumerable<TY> y, string? name = null,
         LineDash dash = LineDash.Solid, double? width = null, ScatterMode mode = ScatterMode.Lines,
-        IEnumerable<TY>? errorY = null)
+        IEnumerable<TY>? errorY = null, string? color = null)
         where TX : INumberBase<TX> where TY : INumberBase<TY> =>
-        Add(ScatterOf(x, y, name, mode, dash, width, errorY));
+        Add(ScatterOf(x, y, name, mode, dash, width, errorY, color));
 
     /// <summary>Adds a line through y[0], y[1], … at x = 0, 1, ….</summary>
     /// <param name="y">Values; NaN and ±∞ leave a gap.</param>
@@ -185,10 +204,11 @@ public sealed class Figure
     /// <param name="dash">Dash pattern.</param>
     /// <param name="width">Line width in pixels.</param>
     /// <param name="mode">Lines, markers or both.</param>
+    /// <param name="color">A CSS colour; null takes the next colour of plotly.js's sequence.</param>
     public Figure AddLine<TY>(IEnumerable<TY> y, string? name = null, LineDash dash = LineDash.Solid,
-        double? width = null, ScatterMode mode = ScatterMode.Lines)
+        double? width = null, ScatterMode mode = ScatterMode.Lines, string? color = null)
         where TY : INumberBase<TY> =>
-        Add(ScatterOf<TY, TY>(null, y, name, mode, dash, width, null));
+        Add(ScatterOf<TY, TY>(null, y, name, mode, dash, width, null, color));
 
     /// <summary>Adds points (x[i], y[i]) as markers.</summary>
     /// <param name="x">Positions on the x axis.</param>
@@ -205,11 +225,12 @@ public sealed class Figure
     /// <param name="values">Bar heights, one per label.</param>
     /// <param name="name">The legend entry.</param>
     /// <param name="horizontal">Horizontal bars.</param>
+    /// <param name="error">Optional symmetric error bars, one per bar.</param>
     public Figure AddBar<TY>(IEnumerable<string> labels, IEnumerable<TY> values, string? name = null,
-        bool horizontal = false)
+        bool horizontal = false, IEnumerable<TY>? error = null)
         where TY : INumberBase<TY>
     {
-        var figure = Add(BarOf(labels, values, name, horizontal));
+        var figure = Add(BarOf(labels, values, name, horizontal, error));
         return horizontal
             ? figure.MapPanels(p => p with { Y = p.Y with { Categories = true, Reversed = true } })
             : figure.MapPanels(p => p with { X = p.X with { Categories = true } });
@@ -228,7 +249,17 @@ public sealed class Figure
     // ---- layout -----------------------------------------------------------------------------------------------
 
     /// <summary>Sets the figure's title (for a grid, the title above all panels).</summary>
-    public Figure WithTitle(string title) => new(panels, settings with { Title = title });
+    public Figure WithTitle(string title) => Each(f => new(f.panels, f.settings with { Title = title }));
+
+    /// <summary>
+    /// Sets a second, smaller line under the title (plotly.js <c>title.subtitle</c>), for a note such as a sample of
+    /// generated text. The text is shown as written: <c>&lt;</c> and <c>&gt;</c> are not read as markup.
+    /// </summary>
+    public Figure WithSubtitle(string subtitle)
+    {
+        ArgumentNullException.ThrowIfNull(subtitle);
+        return Each(f => new(f.panels, f.settings with { Subtitle = subtitle }));
+    }
 
     /// <summary>Sets the axis titles; null leaves a title as it was.</summary>
     public Figure WithAxisTitles(string? x = null, string? y = null) =>
@@ -239,6 +270,17 @@ public sealed class Figure
 
     /// <summary>Makes the y axis logarithmic (plotly.js <c>type: 'log'</c>).</summary>
     public Figure WithLogY() => MapPanels(p => p with { Y = p.Y with { Log = true } });
+
+    /// <summary>
+    /// Names the y axis's positions 0, 1, 2, … (a heatmap's rows, say) with <paramref name="labels"/>, so numeric
+    /// traces drawn over the heatmap (a path through its rows) stay on the same axis.
+    /// </summary>
+    public Figure WithYTickLabels(IEnumerable<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var ticks = labels.ToImmutableArray();
+        return MapPanels(p => p with { Y = p.Y with { TickLabels = ticks } });
+    }
 
     /// <summary>Fixes the x axis range, in data units (also on a log axis).</summary>
     public Figure WithXRange(double min, double max) =>
@@ -256,11 +298,63 @@ public sealed class Figure
     {
         if (width is int w) ArgumentOutOfRangeException.ThrowIfLessThan(w, 10, nameof(width));
         if (height is int h) ArgumentOutOfRangeException.ThrowIfLessThan(h, 10, nameof(height));
-        return new(panels, settings with { Width = width, Height = height });
+        return Each(f => new(f.panels, f.settings with { Width = width, Height = height }));
     }
 
     /// <summary>Shows or hides the legend (plotly.js shows it by default when there are two traces or more).</summary>
-    public Figure WithLegend(bool show = true) => new(panels, settings with { ShowLegend = show });
+    public Figure WithLegend(bool show = true) => Each(f => new(f.panels, f.settings with { ShowLegend = show }));
+
+    // ---- figures to play with ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A figure with a slider under it: each step of the slider shows one of the given figures (its traces, titles
+    /// and axes), all computed beforehand, so it needs no kernel: it works in a notebook, an exported page or a
+    /// website. The figure draws the step <paramref name="active"/> first (also in a PNG).
+    /// </summary>
+    /// <param name="label">What the slider sets, shown before the step's label ("spectral radius ρ").</param>
+    /// <param name="steps">One (label, figure) per step, in slider order. Every figure has the same traces in the same
+    /// order (the values change, not the kind of trace) and none is itself a slider.</param>
+    /// <param name="active">The step shown first (0-based).</param>
+    /// <remarks>
+    /// The later <c>With…</c> and <see cref="AddHorizontalLine"/> calls apply to every step's figure. Fix the axis
+    /// ranges on the steps (<see cref="WithYRange"/>) so that moving the slider compares like with like.
+    /// </remarks>
+    public static Figure Slider(string label, IEnumerable<(string Step, Figure Frame)> steps, int active = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentNullException.ThrowIfNull(steps);
+        var list = steps.ToImmutableArray();
+        if (list.Length == 0) throw new ArgumentException("A slider needs at least one step.", nameof(steps));
+        ArgumentOutOfRangeException.ThrowIfNegative(active);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(active, list.Length);
+        var first = list[0].Frame ?? throw new ArgumentException("Step 0 has no figure.", nameof(steps));
+        var shape = TraceShape(first);
+        for (int i = 0; i < list.Length; i++)
+        {
+            var (step, frame) = list[i];
+            if (step is null) throw new ArgumentException($"Step {i} has no label.", nameof(steps));
+            if (frame is null) throw new ArgumentException($"Step {i} (\"{step}\") has no figure.", nameof(steps));
+            if (frame.settings.Slider is not null)
+                throw new ArgumentException($"Step {i} (\"{step}\") is itself a slider.", nameof(steps));
+            if (TraceShape(frame) != shape)
+                throw new ArgumentException(
+                    $"Step {i} (\"{step}\") has traces {TraceShape(frame)} but step 0 has {shape}: every step needs the same traces.",
+                    nameof(steps));
+        }
+        var shown = list[active].Frame;
+        return new(shown.panels, shown.settings with { Slider = new SliderSpec(label, list, active) });
+    }
+
+    static string TraceShape(Figure f) =>
+        "[" + string.Join("; ", f.panels.Select(p => string.Join(", ", p.Traces.Select(t => t.GetType().Name.Replace("Trace", "").ToLowerInvariant())))) + "]";
+
+    /// <summary>The labels of a slider's steps, in order (empty for a figure without a slider).</summary>
+    public IReadOnlyList<string> SliderSteps => settings.Slider is { } s ? s.Steps.Select(x => x.Step).ToArray() : [];
+
+    /// <summary>Applies a change to the figure, or to every step of a slider.</summary>
+    Figure Each(Func<Figure, Figure> change) => settings.Slider is { } s
+        ? Slider(s.Label, s.Steps.Select(x => (x.Step, change(x.Frame))), s.Active)
+        : change(this);
 
     // ---- output -----------------------------------------------------------------------------------------------
 
@@ -275,9 +369,14 @@ public sealed class Figure
     /// <summary>
     /// A standalone HTML page showing this figure (for a browser, or for rendering to PNG headless).
     /// </summary>
-    /// <param name="inlinePlotlyJs">The text of plotly.min.js to inline in the page, so it works offline; when
-    /// null, the page loads plotly.js from <see cref="PlotlyCdnUrl"/>.</param>
-    public string ToHtml(string? inlinePlotlyJs = null) => FigureHtml.Page(this, inlinePlotlyJs);
+    /// <remarks>plotly.js is inlined, so the page works offline.</remarks>
+    public string ToHtml() => FigureHtml.Page(this);
+
+    /// <summary>
+    /// The HTML a notebook shows for this figure (what the <c>text/html</c> formatter writes): the drawing, the JSON,
+    /// and, when <paramref name="carryPlotly"/>, plotly.js itself, as the first figure of a kernel carries it.
+    /// </summary>
+    public string ToHtmlFragment(bool carryPlotly = false) => FigureHtml.Fragment(this, carryPlotly);
 
     /// <summary>A description: title, panels, axes, and per trace its kind, name, point count and value range.</summary>
     public override string ToString()
@@ -302,6 +401,13 @@ public sealed class Figure
             foreach (var line in p.Lines)
                 sb.Append($"\n{indent}horizontal line y = {Summary.Number(line.Y)}{(line.Text is null ? "" : $" \"{line.Text}\"")}");
         }
+        if (settings.Subtitle is not null) sb.Append($"\n  subtitle \"{settings.Subtitle}\"");
+        if (settings.Slider is { } slider)
+        {
+            var labels = slider.Steps.Select(x => x.Step).ToArray();
+            var range = labels.Length == 1 ? labels[0] : $"{labels[0]} … {labels[^1]}";
+            sb.Append($"\n  slider \"{slider.Label}\": {labels.Length} step{(labels.Length == 1 ? "" : "s")} ({range}), showing {labels[slider.Active]}");
+        }
         return sb.ToString();
     }
 
@@ -313,7 +419,9 @@ public sealed class Figure
     internal int? Width => settings.Width;
 
     /// <summary>The height of the drawing in pixels.</summary>
-    internal int Height => settings.Height ?? (IsGrid ? 340 * settings.GridRows + 60 : 450);
+    internal int Height => settings.Height ?? (IsGrid ? 340 * settings.GridRows + 60 : 450)
+        + (settings.Slider is null || settings.Height is not null ? 0 : SliderRoom)
+        + (settings.Subtitle is null || settings.Height is not null ? 0 : 40);
 
     internal string? Title => settings.Title;
 
@@ -321,13 +429,15 @@ public sealed class Figure
     {
         if (IsGrid)
             throw new InvalidOperationException("Add traces to each panel before putting the panels in Figure.Grid.");
+        if (settings.Slider is not null)
+            throw new InvalidOperationException("Add traces to each step's figure before making them a Figure.Slider.");
         return new([panels[0] with { Traces = panels[0].Traces.Add(trace) }], settings);
     }
 
-    Figure MapPanels(Func<Panel, Panel> change) => new(panels.Select(change).ToImmutableArray(), settings);
+    Figure MapPanels(Func<Panel, Panel> change) => Each(f => new(f.panels.Select(change).ToImmutableArray(), f.settings));
 
     static ScatterTrace ScatterOf<TX, TY>(IEnumerable<TX>? x, IEnumerable<TY> y, string? name, ScatterMode mode,
-        LineDash dash, double? width, IEnumerable<TY>? errorY)
+        LineDash dash, double? width, IEnumerable<TY>? errorY, string? color = null)
         where TX : INumberBase<TX> where TY : INumberBase<TY>
     {
         var ys = Doubles(y, nameof(y));
@@ -337,15 +447,20 @@ public sealed class Figure
         var errors = errorY is null ? null : Doubles(errorY, nameof(errorY));
         if (errors is not null && errors.Length != ys.Length)
             throw new ArgumentException($"errorY has {errors.Length} values but y has {ys.Length}.", nameof(errorY));
-        return new ScatterTrace(name, xs, ys, mode, dash, width, errors);
+        if (color is not null) ArgumentException.ThrowIfNullOrWhiteSpace(color);
+        return new ScatterTrace(name, xs, ys, mode, dash, width, errors, color);
     }
 
-    static BarTrace BarOf<TY>(IEnumerable<string> labels, IEnumerable<TY> values, string? name, bool horizontal)
+    static BarTrace BarOf<TY>(IEnumerable<string> labels, IEnumerable<TY> values, string? name, bool horizontal,
+        IEnumerable<TY>? error)
         where TY : INumberBase<TY>
     {
         var vs = Doubles(values, nameof(values));
         var ls = LabelsOf(labels, vs.Length, nameof(labels), "values")!;
-        return new BarTrace(name, ls, vs, horizontal);
+        var errors = error is null ? null : Doubles(error, nameof(error));
+        if (errors is not null && errors.Length != vs.Length)
+            throw new ArgumentException($"error has {errors.Length} values but there are {vs.Length} bars.", nameof(error));
+        return new BarTrace(name, ls, vs, horizontal, errors);
     }
 
     static double[] Doubles<T>(IEnumerable<T> values, string argument) where T : INumberBase<T>
@@ -396,6 +511,28 @@ public sealed class Figure
     void Write(Utf8JsonWriter w)
     {
         w.WriteStartObject();
+        WriteData(w);
+        WriteLayout(w);
+        if (settings.Slider is { } slider)
+        {
+            // Each step is a plotly.js frame, named by its position; the slider's steps animate to it at once.
+            w.WriteStartArray("frames");
+            for (int i = 0; i < slider.Steps.Length; i++)
+            {
+                var frame = slider.Steps[i].Frame;
+                w.WriteStartObject();
+                w.WriteString("name", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                frame.WriteData(w);
+                frame.WriteLayout(w, inFrame: true);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    void WriteData(Utf8JsonWriter w)
+    {
         w.WriteStartArray("data");
         // In a grid a named series keeps one colour in every panel and one legend entry (plotly.js would cycle
         // colours across the whole figure, so "LSTM" would change colour from panel to panel).
@@ -424,11 +561,30 @@ public sealed class Figure
                 w.WriteEndObject();
             }
         w.WriteEndArray();
+    }
 
+    /// <summary>The layout; a slider's frame leaves out the size, which the figure with the slider sets.</summary>
+    void WriteLayout(Utf8JsonWriter w, bool inFrame = false)
+    {
         w.WriteStartObject("layout");
-        if (settings.Title is not null) WriteTitle(w, settings.Title);
-        if (settings.Width is int width) w.WriteNumber("width", width);
-        if (settings.Height is int height) w.WriteNumber("height", height);
+        if (settings.Title is not null || settings.Subtitle is not null)
+        {
+            w.WriteStartObject("title");
+            w.WriteString("text", settings.Title ?? "");
+            if (settings.Subtitle is not null)
+            {
+                w.WriteStartObject("subtitle");
+                w.WriteString("text", settings.Subtitle.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"));
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        if (!inFrame)
+        {
+            if (settings.Width is int width) w.WriteNumber("width", width);
+            // Always written, so a PNG renderer draws the height the notebook shows (a grid's rows, a slider's room).
+            w.WriteNumber("height", Height);
+        }
         if (settings.ShowLegend is bool show) w.WriteBoolean("showlegend", show);
         if (panels.Any(p => p.Traces.Any(t => t is HeatmapTrace)))
         {
@@ -453,10 +609,61 @@ public sealed class Figure
             Json.WriteNumber(w, "ygap", GridYGap);
             w.WriteEndObject();
         }
+        if (settings.Subtitle is not null)
+        {
+            w.WriteStartObject("margin");
+            w.WriteNumber("t", 110); // room for the second title line
+            w.WriteEndObject();
+        }
         WriteShapes(w);
         WriteAnnotations(w);
+        if (settings.Slider is { } slider) WriteSlider(w, slider);
+        w.WriteEndObject();
+    }
+
+    const int SliderRoom = 110;
+
+    void WriteSlider(Utf8JsonWriter w, SliderSpec slider)
+    {
+        w.WriteStartArray("sliders");
+        w.WriteStartObject();
+        w.WriteNumber("active", slider.Active);
+        w.WriteStartObject("currentvalue");
+        w.WriteString("prefix", slider.Label + ": ");
+        w.WriteStartObject("font");
+        w.WriteNumber("size", 14);
         w.WriteEndObject();
         w.WriteEndObject();
+        w.WriteStartObject("pad");
+        // Below the x axis's tick labels and title, which sit under the plot area where the slider starts.
+        w.WriteNumber("t", panels.Any(p => p.X.Title is not null) ? 70 : 45);
+        w.WriteEndObject();
+        w.WriteStartArray("steps");
+        for (int i = 0; i < slider.Steps.Length; i++)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", slider.Steps[i].Step);
+            w.WriteString("method", "animate");
+            w.WriteStartArray("args");
+            w.WriteStartArray();
+            w.WriteStringValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndArray();
+            w.WriteStartObject();
+            w.WriteString("mode", "immediate");
+            w.WriteStartObject("frame");
+            w.WriteNumber("duration", 0);
+            w.WriteBoolean("redraw", true);
+            w.WriteEndObject();
+            w.WriteStartObject("transition");
+            w.WriteNumber("duration", 0);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     static void WriteTitle(Utf8JsonWriter w, string text)
@@ -486,6 +693,12 @@ public sealed class Figure
             w.WriteEndArray();
         }
         else if (a.Reversed) w.WriteString("autorange", "reversed");
+        if (a.TickLabels is { } labels)
+        {
+            w.WriteString("tickmode", "array");
+            Json.WriteNumbers(w, "tickvals", Enumerable.Range(0, labels.Length).Select(i => (double)i));
+            Json.WriteStrings(w, "ticktext", labels);
+        }
         w.WriteBoolean("automargin", true);
         w.WriteEndObject();
     }
@@ -536,6 +749,7 @@ public sealed class Figure
                 Json.WriteNumber(w, "y", p.Y.Log ? Math.Log10(line.Y) : line.Y);
                 w.WriteString("yanchor", "bottom");
                 w.WriteBoolean("showarrow", false);
+                w.WriteString("bgcolor", "rgba(255,255,255,0.8)"); // readable where the label crosses a bar or a line
                 w.WriteStartObject("font");
                 w.WriteString("color", "gray");
                 w.WriteEndObject();
@@ -594,11 +808,15 @@ public sealed class Figure
         string? Title = null);
 
     sealed record Axis(string? Title = null, bool Log = false, (double Min, double Max)? Range = null,
-        bool Categories = false, bool Reversed = false);
+        bool Categories = false, bool Reversed = false, ImmutableArray<string>? TickLabels = null);
 
     sealed record HorizontalLine(double Y, string? Text, LineDash Dash);
 
     /// <summary>Figure-wide layout; GridRows is 0 for a single panel.</summary>
+    /// <summary>A slider's label, its steps (label and figure) and the step shown first.</summary>
+    sealed record SliderSpec(string Label, ImmutableArray<(string Step, Figure Frame)> Steps, int Active);
+
     sealed record Settings(string? Title = null, int? Width = null, int? Height = null, bool? ShowLegend = null,
+        string? Subtitle = null, SliderSpec? Slider = null,
         int GridRows = 0, int GridColumns = 0);
 }

@@ -53,13 +53,17 @@ internal abstract class Trace(string? name)
 
 /// <summary>A <c>scatter</c> trace: lines, markers or both; optional symmetric error bars on y.</summary>
 internal sealed class ScatterTrace(string? name, double[]? x, double[] y, ScatterMode mode, LineDash dash, double? width,
-    double[]? errorY) : Trace(name)
+    double[]? errorY, string? ownColor = null) : Trace(name)
 {
+    /// <summary>The colour the caller chose, which wins over a grid's series colour.</summary>
+    public string? OwnColor { get; } = ownColor;
+
     public double[]? X { get; } = x;
     public double[] Y { get; } = y;
 
     public override void Write(Utf8JsonWriter w, string? color = null)
     {
+        color = OwnColor ?? color;
         w.WriteString("type", "scatter");
         WriteName(w);
         w.WriteString("mode", mode switch
@@ -84,14 +88,7 @@ internal sealed class ScatterTrace(string? name, double[]? x, double[] y, Scatte
             w.WriteString("color", color);
             w.WriteEndObject();
         }
-        if (errorY is not null)
-        {
-            w.WriteStartObject("error_y");
-            w.WriteString("type", "data");
-            Json.WriteNumbers(w, "array", errorY);
-            w.WriteBoolean("visible", true);
-            w.WriteEndObject();
-        }
+        Json.WriteErrorBars(w, "error_y", errorY);
     }
 
     public override string Describe()
@@ -104,7 +101,8 @@ internal sealed class ScatterTrace(string? name, double[]? x, double[] y, Scatte
 }
 
 /// <summary>A <c>bar</c> trace: one bar per label, vertical or horizontal. Several bar traces are grouped.</summary>
-internal sealed class BarTrace(string? name, string[] labels, double[] values, bool horizontal) : Trace(name)
+internal sealed class BarTrace(string? name, string[] labels, double[] values, bool horizontal, double[]? error = null)
+    : Trace(name)
 {
     public override void Write(Utf8JsonWriter w, string? color = null)
     {
@@ -121,24 +119,27 @@ internal sealed class BarTrace(string? name, string[] labels, double[] values, b
             w.WriteString("orientation", "h");
             Json.WriteNumbers(w, "x", values);
             Json.WriteStrings(w, "y", labels);
+            Json.WriteErrorBars(w, "error_x", error);
         }
         else
         {
             w.WriteString("orientation", "v");
             Json.WriteStrings(w, "x", labels);
             Json.WriteNumbers(w, "y", values);
+            Json.WriteErrorBars(w, "error_y", error);
         }
     }
 
     public override string Describe() =>
-        $"{Named(horizontal ? "horizontal bar" : "bar")}: {Summary.Count(values, "bar")}, values {Summary.Range(values)}";
+        $"{Named(horizontal ? "horizontal bar" : "bar")}: {Summary.Count(values, "bar")}, values {Summary.Range(values)}"
+        + (error is null ? "" : ", with error bars");
 }
 
 /// <summary>
 /// A <c>heatmap</c> trace. <c>z</c> is written row by row, so row i of the matrix is the i-th y label.
 /// </summary>
 internal sealed class HeatmapTrace(double[][] z, string[]? x, string[]? y, string colorscale, double? zmin, double? zmax,
-    bool showValues) : Trace(null)
+    string? valueFormat) : Trace(null)
 {
     public int Rows => z.Length;
     public int Columns => z.Length == 0 ? 0 : z[0].Length;
@@ -151,11 +152,34 @@ internal sealed class HeatmapTrace(double[][] z, string[]? x, string[]? y, strin
         w.WriteEndArray();
         if (x is not null) Json.WriteStrings(w, "x", x);
         if (y is not null) Json.WriteStrings(w, "y", y);
-        w.WriteString("colorscale", colorscale);
+        if (LightToDark.TryGetValue(colorscale, out var stops))
+        {
+            w.WriteStartArray("colorscale");
+            for (int i = 0; i < stops.Length; i++)
+            {
+                w.WriteStartArray();
+                Json.WriteNumberValue(w, i / (double)(stops.Length - 1));
+                w.WriteStringValue(stops[i]);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        else w.WriteString("colorscale", colorscale);
         if (zmin is double lo) Json.WriteNumber(w, "zmin", lo);
         if (zmax is double hi) Json.WriteNumber(w, "zmax", hi);
-        if (showValues) w.WriteString("texttemplate", "%{z:.3g}");
+        if (valueFormat is not null) w.WriteString("texttemplate", "%{z:" + valueFormat + "}");
     }
+
+    /// <summary>ColorBrewer's 9-class single-hue scales, white (low) to dark (high).</summary>
+    static readonly Dictionary<string, string[]> LightToDark = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Blues"] = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"],
+        ["Greens"] = ["#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#006d2c", "#00441b"],
+        ["Greys"] = ["#ffffff", "#f0f0f0", "#d9d9d9", "#bdbdbd", "#969696", "#737373", "#525252", "#252525", "#000000"],
+        ["Oranges"] = ["#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#a63603", "#7f2704"],
+        ["Purples"] = ["#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d"],
+        ["Reds"] = ["#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d"],
+    };
 
     public override string Describe() =>
         $"heatmap {Rows} × {Columns}, z {Summary.Range(z.SelectMany(r => r).ToArray())}, colorscale {colorscale}";
@@ -198,6 +222,17 @@ internal static class Json
     {
         w.WritePropertyName(name);
         WriteNumberArray(w, values);
+    }
+
+    /// <summary>Symmetric error bars from the given half-widths; nothing when there are none.</summary>
+    public static void WriteErrorBars(Utf8JsonWriter w, string name, double[]? halfWidths)
+    {
+        if (halfWidths is null) return;
+        w.WriteStartObject(name);
+        w.WriteString("type", "data");
+        WriteNumbers(w, "array", halfWidths);
+        w.WriteBoolean("visible", true);
+        w.WriteEndObject();
     }
 
     public static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)

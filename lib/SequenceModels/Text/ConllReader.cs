@@ -4,10 +4,11 @@ namespace SequenceModels.Text;
 public enum TagScheme
 {
     /// <summary>
-    /// Detect from the file: when some <c>I-X</c> begins an entity (after <c>O</c>, at the start of a sentence, or
-    /// after another type), the file is IOB1 and is converted to BIO; otherwise it is BIO and is kept as is.
-    /// Converting well-formed BIO changes nothing, so this never misreads either scheme, and a BIO file with a
-    /// stray ill-formed <c>I-X</c> is read the way conlleval reads it (that I-X starts an entity).
+    /// Detect from the file (<see cref="TagSchemes.Detect"/>): BIOES when it has E- or S- tags; otherwise IOB1 when
+    /// some <c>I-X</c> begins an entity (after <c>O</c>, at the start of a sentence, or after another type);
+    /// otherwise BIO. Every tag is read conlleval-style and converted to BIO: converting well-formed BIO changes
+    /// nothing, so this never misreads a scheme, and a BIO file with a stray ill-formed <c>I-X</c> is read the way
+    /// conlleval reads it (that I-X starts an entity).
     /// </summary>
     Auto,
 
@@ -17,10 +18,21 @@ public enum TagScheme
     /// <summary>IOB1, as in CoNLL-2003 (an entity may start with <c>I-</c>; <c>B-</c> only separates two adjacent
     /// entities of the same type), converted to BIO with <see cref="BioTags.FromIob1"/>.</summary>
     Iob1,
+
+    /// <summary>BIOES (also called IOBES): B- begins an entity of two or more tokens, I- continues it, E- ends it,
+    /// S- is an entity of a single token. Checked (every I-/E- continues a B- or I- of its type, every entity is closed
+    /// by E- or S-) and converted to BIO with <see cref="TagSchemes.ToBio"/>.</summary>
+    Bioes,
 }
 
+/// <summary>The sentences of a CoNLL file, with BIO tags, and the scheme the file was written in.</summary>
+/// <param name="Sentences">The sentences, tags converted to BIO.</param>
+/// <param name="Scheme">The file's scheme: <see cref="TagScheme.Bio"/>, <see cref="TagScheme.Iob1"/> or
+/// <see cref="TagScheme.Bioes"/> (never Auto); convert results back with <see cref="TagSchemes.FromBio"/>.</param>
+public sealed record ConllCorpus(IReadOnlyList<TaggedSentence> Sentences, TagScheme Scheme);
+
 /// <summary>
-/// Reads CoNLL column files of named entities into BIO-tagged sentences.
+/// Reads CoNLL column files of named entities (IOB1, BIO or BIOES tags) into BIO-tagged sentences.
 /// <list type="bullet">
 /// <item>One token per line: the token in the first column, its entity tag in the last; any columns between
 /// (part of speech, chunk) are ignored. A line containing a tab is split at every tab (so tokens may contain
@@ -33,8 +45,9 @@ public enum TagScheme
 /// </list>
 /// Every problem is a <see cref="DataFormatException"/> naming the file and line: bytes that are not UTF-8, a row
 /// with no tag column, an empty token, a row whose column count differs from its sentence's first row, a tag that is
-/// not <c>O</c>, <c>B-type</c> or <c>I-type</c>, a tag outside the tag set when one is given (checked as written in
-/// the file, before any IOB1 conversion), and, with <see cref="TagScheme.Bio"/>, an I- tag that continues nothing.
+/// not <c>O</c>, <c>B-type</c> or <c>I-type</c> (or E-/S- in BIOES), a tag outside the tag set when one is given
+/// (checked as written in the file, before any conversion), with <see cref="TagScheme.Bio"/> an I- tag that continues
+/// nothing, and with <see cref="TagScheme.Bioes"/> any transition BIOES does not allow.
 /// </summary>
 public static class ConllReader
 {
@@ -43,10 +56,21 @@ public static class ConllReader
     /// <param name="scheme">The file's tagging scheme; the result is always BIO.</param>
     /// <param name="tagSet">When given, every tag in the file must be one of these.</param>
     public static IReadOnlyList<TaggedSentence> Read(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null) =>
-        Parse(NumberedLines.Read(path, NumberedLines.StrictUtf8), path, scheme, tagSet);
+        ReadCorpus(path, scheme, tagSet).Sentences;
 
     /// <summary>Reads CoNLL text from a reader; <paramref name="fileName"/> is the name messages use.</summary>
     public static IReadOnlyList<TaggedSentence> Read(TextReader reader, string fileName, TagScheme scheme = TagScheme.Auto,
+        IReadOnlyCollection<string>? tagSet = null) => ReadCorpus(reader, fileName, scheme, tagSet).Sentences;
+
+    /// <summary>Reads a UTF-8 CoNLL file and says which scheme it is written in (the one given, or the one detected).</summary>
+    /// <param name="path">The file; messages name it as given.</param>
+    /// <param name="scheme">The file's tagging scheme, or Auto to detect it; the sentences are always BIO.</param>
+    /// <param name="tagSet">When given, every tag in the file must be one of these.</param>
+    public static ConllCorpus ReadCorpus(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null) =>
+        Parse(NumberedLines.Read(path, NumberedLines.StrictUtf8), path, scheme, tagSet);
+
+    /// <summary>Reads CoNLL text from a reader and says which scheme it is written in.</summary>
+    public static ConllCorpus ReadCorpus(TextReader reader, string fileName, TagScheme scheme = TagScheme.Auto,
         IReadOnlyCollection<string>? tagSet = null)
     {
         ArgumentNullException.ThrowIfNull(fileName);
@@ -54,33 +78,37 @@ public static class ConllReader
     }
 
     /// <summary>
-    /// <see cref="TagScheme.Iob1"/> when some I- tag begins an entity (the mark of IOB1, ill-formed in BIO),
-    /// otherwise <see cref="TagScheme.Bio"/>.
+    /// <see cref="TagScheme.Bioes"/> when an E- or S- tag occurs, else <see cref="TagScheme.Iob1"/> when some I- tag
+    /// begins an entity (the mark of IOB1, ill-formed in BIO), otherwise <see cref="TagScheme.Bio"/>
+    /// (<see cref="TagSchemes.Detect"/>).
     /// </summary>
-    public static TagScheme DetectScheme(IEnumerable<IReadOnlyList<string>> tagSequences)
-    {
-        ArgumentNullException.ThrowIfNull(tagSequences);
-        foreach (var tags in tagSequences)
-            for (int i = 0; i < tags.Count; i++)
-                if (tags[i].StartsWith("I-", StringComparison.Ordinal) && !BioTags.ContinuesEntity(i > 0 ? tags[i - 1] : null, tags[i]))
-                    return TagScheme.Iob1;
-        return TagScheme.Bio;
-    }
+    public static TagScheme DetectScheme(IEnumerable<IReadOnlyList<string>> tagSequences) => TagSchemes.Detect(tagSequences);
 
-    private static List<TaggedSentence> Parse(IEnumerable<(int Number, string Text)> lines, string file, TagScheme scheme,
+    private static ConllCorpus Parse(IEnumerable<(int Number, string Text)> lines, string file, TagScheme scheme,
         IReadOnlyCollection<string>? tagSet)
     {
         var allowed = tagSet is null ? null : tagSet as IReadOnlySet<string> ?? new HashSet<string>(tagSet, StringComparer.Ordinal);
+        if (!Enum.IsDefined(scheme)) throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Not a tag scheme.");
         var sentences = new List<TaggedSentence>();
+        var written = new List<string[]>(); // the tags as the file has them, for detection
         var tokens = new List<string>();
         var tags = new List<string>();
-        int firstColumns = 0, firstLine = 0;
+        int firstColumns = 0, firstLine = 0, lastLine = 0;
 
         void EndSentence()
         {
             if (tokens.Count == 0) return;
-            string[] bio = scheme == TagScheme.Bio ? [.. tags] : BioTags.FromIob1(tags);
+            if (scheme == TagScheme.Bioes && !TagSchemes.Allows(tags[^1], null, TagScheme.Bioes))
+                throw new DataFormatException(file, lastLine, $"the sentence ends inside an entity (\"{tags[^1]}\"), which BIOES does not allow " +
+                                                              "(every entity ends with E- or S-)");
+            string[] bio = scheme switch
+            {
+                TagScheme.Bio => [.. tags],
+                TagScheme.Iob1 => BioTags.FromIob1(tags),
+                _ => TagSchemes.ToBio(tags, TagScheme.Bioes), // conlleval-style reading of BIO, IOB1 and BIOES alike
+            };
             sentences.Add(new TaggedSentence(tokens.ToArray(), bio));
+            if (scheme == TagScheme.Auto) written.Add([.. tags]);
             tokens.Clear();
             tags.Clear();
         }
@@ -94,7 +122,7 @@ public static class ConllReader
                 : text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (columns[0] == "-DOCSTART-") { EndSentence(); continue; }
             string tag = columns[^1];
-            bool tagAllowed = allowed?.Contains(tag) ?? BioTags.IsValid(tag);
+            bool tagAllowed = allowed?.Contains(tag) ?? TagSchemes.IsValid(tag, scheme);
             if (tokens.Count == 0 && text[0] == '#' && !(columns.Length >= 2 && tagAllowed)) continue; // a comment
 
             DataFormatException Error(string problem) => new(file, number, problem);
@@ -104,17 +132,28 @@ public static class ConllReader
             else if (columns.Length != firstColumns)
                 throw Error($"{columns.Length} columns, but the sentence's first row (line {firstLine}) has {firstColumns}");
             if (!tagAllowed && allowed is not null) throw Error($"tag \"{tag}\" is not in the tag set");
-            if (!BioTags.IsValid(tag)) throw Error($"tag \"{tag}\" is not a BIO tag (O, B-type or I-type)");
+            if (!TagSchemes.IsValid(tag, scheme))
+                throw Error(scheme is TagScheme.Bio or TagScheme.Iob1
+                    ? $"tag \"{tag}\" is not a BIO tag (O, B-type or I-type)"
+                    : $"tag \"{tag}\" is not an entity tag (O, or B-, I-, E-, S- and a type)");
             if (scheme == TagScheme.Bio && tag[0] == 'I' && !BioTags.ContinuesEntity(tags.Count > 0 ? tags[^1] : null, tag))
             {
                 string after = tags.Count > 0 ? $"\"{tags[^1]}\"" : "the start of the sentence";
                 throw Error($"tag \"{tag}\" after {after} does not continue an entity, which BIO does not allow " +
                             "(read IOB1 files with TagScheme.Iob1 or TagScheme.Auto)");
             }
+            if (scheme == TagScheme.Bioes && !TagSchemes.Allows(tags.Count > 0 ? tags[^1] : null, tag, TagScheme.Bioes))
+            {
+                string after = tags.Count > 0 ? $"\"{tags[^1]}\"" : "the start of the sentence";
+                throw Error(tag[0] is 'I' or 'E'
+                    ? $"tag \"{tag}\" after {after} does not continue an entity, which BIOES does not allow"
+                    : $"tag \"{tag}\" after {after}, which BIOES does not allow (every entity ends with E- or S-)");
+            }
             tokens.Add(columns[0]);
             tags.Add(tag);
+            lastLine = number;
         }
         EndSentence();
-        return sentences;
+        return new ConllCorpus(sentences, scheme == TagScheme.Auto ? TagSchemes.Detect(written) : scheme);
     }
 }

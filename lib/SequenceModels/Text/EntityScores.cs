@@ -39,7 +39,14 @@ public sealed record EntityScores(EntityCounts Overall, IReadOnlyDictionary<stri
     /// <summary>Scores the entities of predicted tag sequences against gold ones, sentence by sentence.</summary>
     /// <param name="gold">The reference tags of each sentence.</param>
     /// <param name="predicted">The predicted tags of the same sentences, one per token.</param>
-    public static EntityScores Compute(IEnumerable<IReadOnlyList<string>> gold, IEnumerable<IReadOnlyList<string>> predicted)
+    public static EntityScores Compute(IEnumerable<IReadOnlyList<string>> gold, IEnumerable<IReadOnlyList<string>> predicted) =>
+        Compute(gold, predicted, TagScheme.Bio);
+
+    /// <summary>
+    /// Scores tags written in <paramref name="scheme"/> (IOB1, BIO or BIOES), reading their entities with
+    /// <see cref="TagSchemes.Entities"/>: the CoNLL evaluation script's rules, applied to the scheme the data is in.
+    /// </summary>
+    public static EntityScores Compute(IEnumerable<IReadOnlyList<string>> gold, IEnumerable<IReadOnlyList<string>> predicted, TagScheme scheme)
     {
         ArgumentNullException.ThrowIfNull(gold);
         ArgumentNullException.ThrowIfNull(predicted);
@@ -47,8 +54,8 @@ public sealed record EntityScores(EntityCounts Overall, IReadOnlyDictionary<stri
         void Add(string type, EntityCounts c) => perType[type] = perType.GetValueOrDefault(type, new(0, 0, 0)) + c;
         foreach (var (g, p) in NerMetrics.Pairs(gold, predicted))
         {
-            var goldEntities = BioTags.Entities(g);
-            var predictedEntities = BioTags.Entities(p);
+            var goldEntities = TagSchemes.Entities(g, scheme);
+            var predictedEntities = TagSchemes.Entities(p, scheme);
             var goldSet = goldEntities.ToHashSet();
             foreach (var e in goldEntities) Add(e.Type, new(1, 0, 0));
             foreach (var e in predictedEntities) Add(e.Type, new(0, 1, goldSet.Contains(e) ? 1 : 0));

@@ -59,18 +59,49 @@ internal static class RunCommand
         var runner = new NotebookRunner(request.Options);
         var results = new List<NotebookRunResult>();
         var total = Stopwatch.StartNew();
-        foreach (var job in jobs)
+        async Task RunOneAsync(NotebookJob job, IProgress<CellProgress>? progress)
         {
-            var progress = new ProgressLine(stdout, job.Notebook.Name);
             var result = await runner.RunAsync(job.Notebook, progress, cancel);
-            progress.Finish(result);
-            result.Executed.Save(job.OutputPath);
-            if (request.WriteHtml)
-                AtomicFile.WriteAllText(Path.ChangeExtension(job.OutputPath, ".html"), HtmlExport.Render(result.Executed, plotly));
-            figures.Add(await RenderFiguresAsync(renderer, result, job, stderr, cancel));
+            figures.Add(await WriteAsync(result.Executed, job.OutputPath, renderer, request.WriteHtml ? plotly ?? "" : null, stderr, cancel));
             results.Add(result);
         }
 
+        if (ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected)
+        {
+            // On a terminal: one live line per notebook (its cells so far, a bar, the time), which ends as its result.
+            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    foreach (var job in jobs)
+                    {
+                        var name = Markup.Escape(job.Notebook.Name);
+                        var task = context.AddTask(name, maxValue: Math.Max(1, job.Notebook.CodeCells.Count()));
+                        await RunOneAsync(job, new CellProgressReporter(p =>
+                        {
+                            task.Value = p.CodeCell - 1;
+                            task.Description = $"{name} [grey]cell {p.CodeCell}/{p.CodeCells}[/]";
+                        }));
+                        var r = results[^1];
+                        task.Value = task.MaxValue;
+                        task.Description = r.Succeeded ? $"{name} [green]done[/]" : $"{name} [red]FAILED[/]";
+                        task.StopTask();
+                    }
+                });
+        }
+        else
+        {
+            // In a log (CI): one line per notebook, when it ends.
+            foreach (var job in jobs)
+            {
+                await RunOneAsync(job, null);
+                var r = results[^1];
+                stdout.WriteLine($"{r.Source.Name}: {(r.Succeeded ? "done" : "FAILED")}, {r.CellsRun}/{r.CodeCells} cells, {r.Duration.TotalSeconds:0.0} s");
+            }
+        }
+
+        if (request.WriteHtml) // the run times, and the course site in OUT/site/
+            Site.ExecutedNotebooks.WriteSite(request.OutputDirectory, jobs.Zip(results, (j, r) => (Path.GetFileNameWithoutExtension(j.OutputPath), r.Duration)), stdout, stderr);
         var table = new Table().Border(TableBorder.Rounded).Title("Notebooks");
         table.AddColumns("notebook", "cells", "errors", "figures (PNG)", "time", "executed copy");
         for (int i = 0; i < results.Count; i++)
@@ -90,42 +121,48 @@ internal static class RunCommand
         return results;
     }
 
-    /// <summary>PNG files of the notebook's figures in OUT/plots/NAME/ (counts found and rendered).</summary>
-    private static async Task<(int Found, int Rendered)> RenderFiguresAsync(FigureRenderer? renderer, NotebookRunResult result,
-        NotebookJob job, TextWriter stderr, CancellationToken cancel)
+    /// <summary>
+    /// Writes an executed notebook as the main job does: a PNG added to each figure (with a renderer), the .ipynb,
+    /// its HTML page (when <paramref name="plotly"/> is not null; empty: plotly.js from its CDN), and the PNGs as files
+    /// in OUT/plots/NAME/. Returns the counts of figures and of PNG files.
+    /// </summary>
+    internal static async Task<(int Found, int Rendered)> WriteAsync(NotebookDocument executed, string outputPath, FigureRenderer? renderer,
+        string? plotly, TextWriter stderr, CancellationToken cancel)
     {
-        var found = FigureRenderer.Figures(result.Executed);
-        if (renderer is null || found.Count == 0) return (found.Count, 0);
-        var folder = Path.Combine(Path.GetDirectoryName(job.OutputPath)!, "plots", Path.GetFileNameWithoutExtension(job.OutputPath));
-        try
-        {
-            return (found.Count, (await renderer.RenderAsync(found, folder, cancel)).Count);
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
-        {
-            stderr.WriteLine($"warning: {result.Source.Path}: figures not rendered to PNG: {e.Message}");
-            return (found.Count, 0);
-        }
+        await Site.ExecutedNotebooks.AddFigurePngsAsync(executed, renderer, stderr, cancel);
+        executed.Save(outputPath);
+        if (plotly is not null)
+            AtomicFile.WriteAllText(Path.ChangeExtension(outputPath, ".html"), HtmlExport.Render(executed, plotly.Length > 0 ? plotly : null));
+        return WriteFigureFiles(executed, outputPath);
     }
 
     /// <summary>
-    /// One line per notebook: on a terminal it is redrawn as cells start ("notebook: cell i/n, elapsed") and ends as
-    /// the notebook's result; without a terminal (CI, a log) only the result line is written.
+    /// The PNGs the figures got in the executed notebook, also as files in OUT/plots/NAME/ (cell-07.png, or
+    /// cell-07-2.png when a cell shows several); returns the counts of figures and of PNG files.
     /// </summary>
-    private sealed class ProgressLine(TextWriter writer, string name) : IProgress<CellProgress>
+    private static (int Found, int Rendered) WriteFigureFiles(NotebookDocument executed, string outputPath)
     {
-        private readonly bool _live = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-
-        public void Report(CellProgress p)
+        var found = FigureRenderer.Figures(executed).Count;
+        var folder = Path.Combine(Path.GetDirectoryName(outputPath)!, "plots", Path.GetFileNameWithoutExtension(outputPath));
+        int written = 0;
+        foreach (var cell in executed.CodeCells)
         {
-            if (_live) writer.Write($"\r{name}: cell {p.CodeCell}/{p.CodeCells} (notebook cell {p.Cell}), {p.Elapsed.TotalSeconds:0.0} s\u001b[K");
+            var pngs = cell.Outputs.OfType<System.Text.Json.Nodes.JsonObject>()
+                .Select(o => (string?)o["data"]?["image/png"]).OfType<string>().ToList();
+            for (int i = 0; i < pngs.Count; i++)
+            {
+                var name = pngs.Count > 1 ? $"cell-{cell.Number:D2}-{i + 1}.png" : $"cell-{cell.Number:D2}.png";
+                AtomicFile.WriteAllBytes(Path.Combine(folder, name), Convert.FromBase64String(pngs[i]));
+                written++;
+            }
         }
+        return (found, written);
+    }
 
-        public void Finish(NotebookRunResult r)
-        {
-            var text = $"{name}: {(r.Succeeded ? "done" : "FAILED")}, {r.CellsRun}/{r.CodeCells} cells, {r.Duration.TotalSeconds:0.0} s";
-            writer.WriteLine(_live ? $"\r{text}\u001b[K" : text);
-        }
+    /// <summary>Reports progress synchronously, on the runner's thread.</summary>
+    private sealed class CellProgressReporter(Action<CellProgress> report) : IProgress<CellProgress>
+    {
+        public void Report(CellProgress value) => report(value);
     }
 }
 

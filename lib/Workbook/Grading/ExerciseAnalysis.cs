@@ -156,7 +156,9 @@ public sealed class ExerciseAnalysis
         if (ns == "System" && typeName == "Object" && member == "GetType") return reflection;
         if (ns == "System" && typeName is "Delegate" or "MulticastDelegate" && member is "DynamicInvoke" or "Method" or "CreateDelegate" or "Target")
             return reflection;
-        if (ns.StartsWith("SequenceModels.Exercises", StringComparison.Ordinal)) return "the checkers and their results belong to the check cells";
+        // The exercises' delegate types (BpttFunction, …) name signatures; the rest of the namespace is the checkers'.
+        if (ns.StartsWith("SequenceModels.Exercises", StringComparison.Ordinal) && type?.TypeKind != TypeKind.Delegate)
+            return "the checkers and their results belong to the check cells";
         if (ns.StartsWith("Microsoft.DotNet.Interactive", StringComparison.Ordinal))
             return typeName is "Kernel" && member is "display" or "HTML" || typeName is "DisplayExtensions" && member is "Display" ? null
                 : "the notebook engine's formatters and kernel are not for exercise cells";

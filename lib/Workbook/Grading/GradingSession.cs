@@ -251,8 +251,8 @@ public sealed class GradingSession
                     {
                         var check = Executed.CodeCells.FirstOrDefault(c => _graded.RoleOf(c) == (CellRole.Check, slot.Id));
                         if (check is not null
-                            && await RunQuietlyAsync(0, await File.ReadAllTextAsync(solution, cancel), cancel)
-                            && await RunQuietlyAsync(0, source, cancel))
+                            && await RunQuietlyAsync(0, await File.ReadAllTextAsync(solution, cancel), cancel, recordFailure: false)
+                            && await RunQuietlyAsync(0, source, cancel, recordFailure: false))
                         {
                             var again = await _kernel!.ExecuteAsync(check.Number, check.Source, _options.CellTimeout, cancel,
                                 new Dictionary<string, string> { [GradingProtocol.CheckParameter] = slot.Id });
@@ -336,8 +336,12 @@ public sealed class GradingSession
             return true;
         }
 
-        /// <summary>Runs code whose outputs are not kept (a replay, a stub, a reference solution); false after recording why it failed.</summary>
-        private async Task<bool> RunQuietlyAsync(int cell, string source, CancellationToken cancel)
+        /// <summary>
+        /// Runs code whose outputs are not kept (a replay, a stub, a reference solution); false when it failed, after
+        /// recording why as an error of the run (unless <paramref name="recordFailure"/> is false: a second look at a
+        /// cascade that cannot be taken leaves the first verdict as it is).
+        /// </summary>
+        private async Task<bool> RunQuietlyAsync(int cell, string source, CancellationToken cancel, bool recordFailure = true)
         {
             var run = await _kernel!.ExecuteAsync(cell, source, _options.CellTimeout, cancel);
             if (run.Ok)
@@ -345,6 +349,7 @@ public sealed class GradingSession
                 if (cell > 0) _ran.Add((cell, source));
                 return true;
             }
+            if (!recordFailure) return false;
             var outputs = new KernelOutputs().Build(run.Events, cell, 0);
             Errors.Add($"{SubmissionPath}: the grader could not {(cell > 0 ? $"re-run cell {cell}" : "run a reference solution")} on a fresh kernel: {FirstError(outputs) ?? run.Detail ?? run.Failure.ToString()}");
             return false;

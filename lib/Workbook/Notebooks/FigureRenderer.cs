@@ -11,11 +11,7 @@ namespace Workbook.Notebooks;
 /// <param name="Cell">1-based position of its cell.</param>
 /// <param name="Index">1-based position among the figures of that cell.</param>
 /// <param name="Json">The plotly.js figure (data and layout).</param>
-public sealed record NotebookFigure(int Cell, int Index, JsonObject Json)
-{
-    /// <summary>"cell-07" or "cell-07-2" when the cell shows several figures.</summary>
-    public string FileStem(bool several) => several ? $"cell-{Cell:D2}-{Index}" : $"cell-{Cell:D2}";
-}
+public sealed record NotebookFigure(int Cell, int Index, JsonObject Json);
 
 /// <summary>
 /// Renders the figures of executed notebooks to PNG files with headless Chromium and a local plotly.js: one browser
@@ -52,8 +48,11 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
         return figures;
     }
 
-    /// <summary>Writes one PNG per figure into <paramref name="folder"/>; returns the files written.</summary>
-    public async Task<IReadOnlyList<string>> RenderAsync(IReadOnlyList<NotebookFigure> figures, string folder, CancellationToken cancel)
+    /// <summary>
+    /// The PNG of each plotly.js figure (data and layout; at its layout's size, 900 × 450 when it has none), in one
+    /// browser launch; null for a figure plotly.js could not draw.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]?>> RenderPngsAsync(IReadOnlyList<JsonObject> figures, CancellationToken cancel)
     {
         if (figures.Count == 0) return [];
         var work = Directory.CreateTempSubdirectory("workbook-render-");
@@ -65,17 +64,11 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
             var match = Results().Match(dom);
             if (!match.Success) throw new InvalidOperationException("Chromium returned no rendered figures.");
             var images = JsonNode.Parse(WebUtility.HtmlDecode(match.Groups[1].Value)) as JsonArray ?? [];
-            Directory.CreateDirectory(folder);
-            var written = new List<string>();
-            var perCell = figures.GroupBy(f => f.Cell).ToDictionary(g => g.Key, g => g.Count());
+            var pngs = new byte[]?[figures.Count];
             for (int i = 0; i < figures.Count && i < images.Count; i++)
-            {
-                if ((string?)images[i] is not { } url || !url.StartsWith("data:image/png;base64,", StringComparison.Ordinal)) continue;
-                var file = Path.Combine(folder, figures[i].FileStem(perCell[figures[i].Cell] > 1) + ".png");
-                AtomicFile.WriteAllBytes(file, Convert.FromBase64String(url["data:image/png;base64,".Length..]));
-                written.Add(file);
-            }
-            return written;
+                if ((string?)images[i] is { } url && url.StartsWith("data:image/png;base64,", StringComparison.Ordinal))
+                    pngs[i] = Convert.FromBase64String(url["data:image/png;base64,".Length..]);
+            return pngs;
         }
         finally
         {
@@ -90,9 +83,9 @@ public sealed partial class FigureRenderer(string chromium, string plotlyScript)
         }
     }
 
-    private static string Page(IReadOnlyList<NotebookFigure> figures, string plotly)
+    private static string Page(IReadOnlyList<JsonObject> figures, string plotly)
     {
-        var list = new JsonArray(figures.Select(f => (JsonNode)f.Json.DeepClone()).ToArray()).ToJsonString();
+        var list = new JsonArray(figures.Select(f => (JsonNode)f.DeepClone()).ToArray()).ToJsonString();
         return $$"""
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><script>{{plotly.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)}}</script></head>

@@ -239,7 +239,128 @@ public class Check04Tests
         Assert.Contains("= Woᵀ·dz_o", result.Messages[1]);
     }
 
+    // ---- backpropagation through time, as a student would loop over the cell backward above ----
+
+    private sealed record BpttOptions(bool CarryC = true, bool CarryH = true, bool Accumulate = true, bool StatesOffByOne = false,
+        bool DxReversed = false);
+
+    private static (LstmWeights<double> DW, Matrix<double>[] DX, Matrix<double> DH0, Matrix<double> DC0) Bptt(Matrix<double>[] xs,
+        Matrix<double> h0, Matrix<double> c0, LstmWeights<double> w, Matrix<double>[] dhs, BpttOptions? options = null)
+    {
+        var o = options ?? new BpttOptions();
+        int steps = xs.Length;
+        var forward = new LstmStep<double>[steps];
+        for (int t = 0; t < steps; t++)
+            forward[t] = LstmCell.Forward(xs[t], t == 0 ? h0 : forward[t - 1].H, t == 0 ? c0 : forward[t - 1].C, w);
+        Matrix<double> Zero(Matrix<double> m) => Matrix<double>.Build.Dense(m.RowCount, m.ColumnCount);
+        var dW = new LstmWeights<double>(Zero(w.Wf), Zero(w.Wi), Zero(w.Wc), Zero(w.Wo), Zero(w.Bf), Zero(w.Bi), Zero(w.Bc), Zero(w.Bo));
+        var dx = new Matrix<double>[steps];
+        var (dhNext, dcNext) = (Zero(h0), Zero(c0));
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            var hPrev = o.StatesOffByOne ? forward[t].H : t == 0 ? h0 : forward[t - 1].H;
+            var cPrev = o.StatesOffByOne ? forward[t].C : t == 0 ? c0 : forward[t - 1].C;
+            var g = Backward(o.CarryH ? dhs[t] + dhNext : dhs[t], o.CarryC ? dcNext : Zero(c0), xs[t], hPrev, cPrev, forward[t], w);
+            dW = o.Accumulate
+                ? new LstmWeights<double>(dW.Wf + g.DWf, dW.Wi + g.DWi, dW.Wc + g.DWc, dW.Wo + g.DWo, dW.Bf + g.DBf, dW.Bi + g.DBi, dW.Bc + g.DBc, dW.Bo + g.DBo)
+                : new LstmWeights<double>(g.DWf, g.DWi, g.DWc, g.DWo, g.DBf, g.DBi, g.DBc, g.DBo);
+            dx[o.DxReversed ? steps - 1 - t : t] = g.DX;
+            (dhNext, dcNext) = (g.DHPrev, g.DCPrev);
+        }
+        return (dW, dx, dhNext, dcNext);
+    }
+
+    private static CheckResult CheckBptt(BpttOptions options) =>
+        Check.LstmBptt((xs, h0, c0, w, dhs) => Bptt(xs, h0, c0, w, dhs, options));
+
+    [Fact]
+    public void Lstm_bptt_passes_a_correct_loop()
+    {
+        var result = CheckBptt(new BpttOptions());
+        Assert.Equal(CheckStatus.Passed, result.Status);
+        Assert.Equal("All 7 cases agree with the reference implementation.", Assert.Single(result.Messages));
+    }
+
+    [Fact]
+    public void Lstm_bptt_that_is_not_written_yet_is_not_done() =>
+        Assert.Equal(CheckStatus.NotDone, Check.LstmBptt((_, _, _, _, _) => throw new NotImplementedException("Exercise 4.4: LstmBptt")).Status);
+
+    [Fact]
+    public void Lstm_bptt_with_transposed_weight_gradients_fails_on_the_shape_first()
+    {
+        var result = Check.LstmBptt((xs, h0, c0, w, dhs) =>
+        {
+            var r = Bptt(xs, h0, c0, w, dhs);
+            return (r.DW with { Wc = r.DW.Wc.Transpose() }, r.DX, r.DH0, r.DC0);
+        });
+        Assert.Equal("Case \"shapes (T = 4, n_x = 3, n_h = 4, m = 2)\": dWc (candidate) has shape (7 × 4), expected (4 × 7) (transposed?).", result.Messages[0]);
+    }
+
+    [Fact]
+    public void Lstm_bptt_that_forgets_to_carry_dc_fails_when_only_the_cell_carries_the_gradient()
+    {
+        var result = CheckBptt(new BpttOptions(CarryC: false));
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.StartsWith("Case \"the gradient through the cell alone (h⟨t−1⟩ feeds no gate; a gradient at the last step only)\": dWf (forget gate) differs at", result.Messages[0]);
+        Assert.StartsWith("Here every gate's h⟨t−1⟩ columns are zero", result.Messages[1]);
+        Assert.Contains("It looks like dc is not carried back: every step's cell backward gets dc = 0 instead of the dc⟨t−1⟩ of the step after it.", result.Messages);
+    }
+
+    [Fact]
+    public void Lstm_bptt_that_forgets_to_carry_dh_fails_when_only_h_carries_the_gradient()
+    {
+        var result = CheckBptt(new BpttOptions(CarryH: false));
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.StartsWith("Case \"the gradient through h alone (the forget gate shut; a gradient at the last step only)\":", result.Messages[0]);
+        Assert.Contains("It looks like dh is not carried back: every step's cell backward gets only dhs[t], without the dh⟨t−1⟩ of the step after it.", result.Messages);
+    }
+
+    [Fact]
+    public void Lstm_bptt_that_does_not_sum_the_weight_gradients_over_time_is_recognised()
+    {
+        var result = CheckBptt(new BpttOptions(Accumulate: false));
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.StartsWith("Case \"the gradient through the cell alone", result.Messages[0]);
+        Assert.EndsWith("dWf is the DWf of every step's cell backward, summed over every step.", result.Messages[0]);
+        Assert.Contains("It looks like the weight gradients keep one step instead of the sum over time (= instead of +=).", result.Messages);
+    }
+
+    [Fact]
+    public void Lstm_bptt_with_the_states_off_by_one_step_fails_on_a_single_step()
+    {
+        var result = CheckBptt(new BpttOptions(StatesOffByOne: true));
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.StartsWith("Case \"one step (T = 1)\":", result.Messages[0]);
+        Assert.Contains("It looks like each step's backward gets h⟨t⟩ and c⟨t⟩, its own output, instead of h⟨t−1⟩ and c⟨t−1⟩ (off by one in time).", result.Messages);
+    }
+
+    [Fact]
+    public void Lstm_bptt_storing_dx_in_reverse_order_names_the_step()
+    {
+        var result = CheckBptt(new BpttOptions(DxReversed: true));
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.Matches(@"^Case ""the gradient through the cell alone .*"": dx\[0\] differs at .* dx\[0\] is the DX of step 1's cell backward \(xs\[0\]'s gradient\)\.$", result.Messages[0]);
+        Assert.Contains("It looks like dx is stored in reverse order (the loop runs from T down to 1, but dx[t] belongs at index t).", result.Messages);
+    }
+
+    [Fact]
+    public void Lstm_bptt_calling_an_unfinished_cell_backward_names_exercise_4_3()
+    {
+        LstmCellGradients<double> LstmCellBackward(Matrix<double> dh, Matrix<double> dc, Matrix<double> x, Matrix<double> hPrev,
+            Matrix<double> cPrev, LstmStep<double> step, LstmWeights<double> w) => throw new NotImplementedException("Exercise 4.3: LstmCellBackward");
+        (LstmWeights<double>, Matrix<double>[], Matrix<double>, Matrix<double>) LstmBptt(Matrix<double>[] xs, Matrix<double> h0,
+            Matrix<double> c0, LstmWeights<double> w, Matrix<double>[] dhs)
+        {
+            var step = LstmCell.Forward(xs[0], h0, c0, w);
+            var g = LstmCellBackward(dhs[0], c0 * 0, xs[0], h0, c0, step, w);
+            return (new LstmWeights<double>(g.DWf, g.DWi, g.DWc, g.DWo, g.DBf, g.DBi, g.DBc, g.DBo), [g.DX], g.DHPrev, g.DCPrev);
+        }
+        var result = Check.LstmBptt(LstmBptt);
+        Assert.Equal(CheckStatus.NotDone, result.Status);
+        Assert.StartsWith("Your LstmBptt calls your LstmCellBackward (Exercise 4.3), which is not finished.", Assert.Single(result.Messages));
+    }
+
     [Fact]
     public void The_catalogue_lists_the_exercises_of_notebook_04_in_order() =>
-        Assert.Equal(["04.lstm-cell-forward", "04.lstm-forward", "04.lstm-cell-backward"], ExerciseCatalogue.ForNotebook("04").Select(e => e.Id));
+        Assert.Equal(["04.lstm-cell-forward", "04.lstm-forward", "04.lstm-cell-backward", "04.lstm-bptt"], ExerciseCatalogue.ForNotebook("04").Select(e => e.Id));
 }

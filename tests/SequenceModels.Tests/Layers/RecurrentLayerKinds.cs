@@ -11,7 +11,7 @@ internal static class RecurrentLayerKinds
     public static readonly string[] Plain =
     [
         "rnn-tanh", "rnn-tanh-reverse", "rnn-relu", "rnn-relu-reverse",
-        "lstm", "lstm-reverse", "gru", "gru-reverse",
+        "lstm", "lstm-reverse", "gru", "gru-reverse", "pytorch-gru", "pytorch-gru-reverse",
     ];
 
     /// <summary>The wrappers: stacked (2 layers, with and without residual) and bidirectional of each kind.</summary>
@@ -19,12 +19,13 @@ internal static class RecurrentLayerKinds
     [
         "stacked-rnn-tanh", "stacked-rnn-tanh-residual", "stacked-lstm", "stacked-lstm-residual",
         "stacked-gru", "stacked-gru-residual", "bi-rnn-tanh", "bi-rnn-relu", "bi-lstm", "bi-gru", "stacked-bi-lstm-residual",
+        "stacked-pytorch-gru", "bi-pytorch-gru",
     ];
 
     public static IEnumerable<object[]> All => Plain.Concat(Wrapped).Select(k => new object[] { k });
 
     /// <summary>
-    /// Builds a layer: "rnn-tanh", "rnn-relu", "lstm" or "gru", optionally ending in "-reverse"; "bi-KIND";
+    /// Builds a layer: "rnn-tanh", "rnn-relu", "lstm", "gru" or "pytorch-gru", optionally ending in "-reverse"; "bi-KIND";
     /// "stacked-KIND" (2 layers) optionally ending in "-residual".
     /// </summary>
     public static IRecurrentLayer<T> Make<T>(string kind, int inputSize, int hiddenSize, Random rng)
@@ -46,6 +47,7 @@ internal static class RecurrentLayerKinds
             "rnn-relu" => new Rnn<T>(inputSize, hiddenSize, rng, Activation.Relu, reverse),
             "lstm" => new Lstm<T>(inputSize, hiddenSize, rng, reverse),
             "gru" => new Gru<T>(inputSize, hiddenSize, rng, reverse),
+            "pytorch-gru" => new PyTorchGru<T>(inputSize, hiddenSize, rng, reverse),
             _ => throw new ArgumentException($"Unknown layer kind {kind}.", nameof(kind)),
         };
     }

@@ -55,7 +55,7 @@ public class RecurrentLayerTests(ITestOutputHelper output)
 
     public static IEnumerable<object[]> PaddingKinds =>
         new[] { "rnn-tanh", "lstm", "lstm-reverse", "gru", "gru-reverse", "bi-lstm", "bi-gru", "stacked-lstm-residual",
-            "stacked-gru", "stacked-bi-lstm-residual" }.Select(k => new object[] { k });
+            "stacked-gru", "stacked-bi-lstm-residual", "pytorch-gru", "pytorch-gru-reverse", "bi-pytorch-gru" }.Select(k => new object[] { k });
 
     [Theory]
     [MemberData(nameof(PaddingKinds))]

@@ -25,18 +25,42 @@ public class FigureFormatterTests
     }
 
     [Fact]
-    public void The_html_formatter_embeds_the_figure_json_and_draws_it_with_plotly()
+    public void The_html_embeds_the_figure_json_and_draws_it_with_plotly()
     {
         var figure = Sample();
-        var html = Formatter.ToDisplayString(figure, "text/html");
+        var html = FigureHtml.Fragment(figure, carryPlotly: false);
         Assert.Equal(figure.ToJson(), EmbeddedJson(html));
         Assert.Contains("Plotly.newPlot(", html);
-        Assert.Contains(Figure.PlotlyCdnUrl, html);
-        Assert.Contains("window.define = undefined", html); // the UMD bundle must not see an AMD loader
+        Assert.DoesNotContain("http", html); // nothing is loaded from the network
+        Assert.DoesNotContain("sm-plotly-js", html);
         Assert.Matches("<div id=\"sm-figure-[0-9a-f]{12}\" class=\"sm-figure\">", html);
         Assert.Contains("height:450px", html);
         // Until plotly.js draws (or where no script runs), the drawing area shows the text description.
-        Assert.Contains(WebUtility.HtmlEncode(figure.ToString()), html);
+        Assert.Contains($"<pre class=\"sm-figure-text\" style=\"color:#666\">{WebUtility.HtmlEncode(figure.ToString())}</pre>", html);
+    }
+
+    [Fact]
+    public void A_carrier_holds_the_bundled_plotly_hidden_from_an_amd_loader_before_the_drawing_script()
+    {
+        var html = FigureHtml.Fragment(Sample(), carryPlotly: true);
+        Assert.StartsWith("/**\n* plotly.js v" + Figure.PlotlyVersion, Figure.PlotlyScript);
+        var carrier = Regex.Match(html, "<script class=\"sm-plotly-js\">(.*?)</script>", RegexOptions.Singleline);
+        Assert.True(carrier.Success);
+        Assert.Contains("(function (define, module, exports) {", carrier.Value);
+        Assert.Contains(Figure.PlotlyScript[..2000], carrier.Value);
+        Assert.DoesNotContain("</script", carrier.Groups[1].Value, StringComparison.OrdinalIgnoreCase);
+        Assert.True(carrier.Index < html.IndexOf("Plotly.newPlot(", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_the_first_figure_a_kernel_formats_carries_plotly()
+    {
+        // Formatter state is per process: format twice; at most the first carries it, the second never does.
+        Formatter.ToDisplayString(Sample("first"), "text/html");
+        var second = Formatter.ToDisplayString(Sample("second"), "text/html");
+        Assert.DoesNotContain("sm-plotly-js", second);
+        Assert.Contains("Plotly.newPlot(", second);
+        Assert.False(PlotlyBundle.TakeCarrier());
     }
 
     [Fact]
@@ -52,41 +76,38 @@ public class FigureFormatterTests
     [Fact]
     public void The_same_figure_gives_identical_html_and_a_different_one_another_id()
     {
-        var a = Formatter.ToDisplayString(Sample(), "text/html");
-        Assert.Equal(a, Formatter.ToDisplayString(Sample(), "text/html"));
+        var a = FigureHtml.Fragment(Sample(), carryPlotly: false);
+        Assert.Equal(a, FigureHtml.Fragment(Sample(), carryPlotly: false));
         Assert.Equal(Sample().ToHtml(), Sample().ToHtml());
         static string Id(string html) => Regex.Match(html, "id=\"(sm-figure-[0-9a-f]+)\"").Groups[1].Value;
-        Assert.NotEqual(Id(a), Id(Formatter.ToDisplayString(Sample("Other"), "text/html")));
+        Assert.Equal(Id(a), Id(FigureHtml.Fragment(Sample(), carryPlotly: true)));
+        Assert.NotEqual(Id(a), Id(FigureHtml.Fragment(Sample("Other"), carryPlotly: false)));
     }
 
     [Fact]
     public void Script_like_text_in_the_figure_cannot_close_the_json_element()
     {
-        var html = Formatter.ToDisplayString(Figure.Line([1, 2], [1, 2], "</script><script>alert(1)</script>"), "text/html");
+        var html = FigureHtml.Fragment(Figure.Line([1, 2], [1, 2], "</script><script>alert(1)</script>"), carryPlotly: false);
         Assert.Equal(2, Regex.Matches(html, "</script>").Count); // the json element's and the drawing script's
     }
 
     [Fact]
-    public void A_page_loads_plotly_from_the_cdn_or_inlines_the_given_script()
+    public void A_page_inlines_plotly_so_it_works_offline()
     {
-        var cdn = Sample().ToHtml();
-        Assert.StartsWith("<!DOCTYPE html>", cdn);
-        Assert.Contains($"<script src=\"{Figure.PlotlyCdnUrl}\"></script>", cdn);
-        Assert.Contains("<title>Derivatives</title>", cdn);
-        Assert.Contains(Formatter.ToDisplayString(Sample(), "text/html"), cdn);
-
-        var inline = Sample("a < b").ToHtml("window.Plotly = {}; var s = '</script>';");
-        Assert.DoesNotContain("cdn.plot.ly/plotly-2.35.2.min.js\"></script>", inline);
-        Assert.Contains("<script>window.Plotly = {}; var s = '<\\/script>';</script>", inline);
-        Assert.Contains($"<title>{WebUtility.HtmlEncode("a < b")}</title>", inline);
-        Assert.True(inline.IndexOf("window.Plotly = {}", StringComparison.Ordinal) < inline.IndexOf("Plotly.newPlot", StringComparison.Ordinal));
+        var page = Sample("a < b").ToHtml();
+        Assert.StartsWith("<!DOCTYPE html>", page);
+        Assert.Contains($"<title>{WebUtility.HtmlEncode("a < b")}</title>", page);
+        Assert.Contains("<script class=\"sm-plotly-js\">", page);
+        Assert.DoesNotContain("<script src=", page);
     }
 
     [Fact]
     public void Size_and_grid_rows_set_the_drawing_height()
     {
-        Assert.Contains("width:640px;height:320px", Formatter.ToDisplayString(Sample().WithSize(640, 320), "text/html"));
+        Assert.Contains("width:640px;height:320px", FigureHtml.Fragment(Sample().WithSize(640, 320), false));
         var grid = Figure.Grid(2, 1, Sample(), Sample("b"));
-        Assert.Contains("width:100%;height:740px", Formatter.ToDisplayString(grid, "text/html"));
+        Assert.Contains("width:100%;height:740px", FigureHtml.Fragment(grid, false));
+        var slider = Figure.Slider("s", [("a", Sample()), ("b", Sample("b"))]);
+        Assert.Contains("width:100%;height:560px", FigureHtml.Fragment(slider, false)); // 450 + room for the slider
     }
 }

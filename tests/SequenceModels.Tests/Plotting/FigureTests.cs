@@ -385,3 +385,132 @@ public class FigureGridColourTests
         Assert.False(data[0].TryGetProperty("showlegend", out _));
     }
 }
+
+public class FigureSliderAndStyleTests
+{
+    static JsonElement Parse(Figure figure) => JsonDocument.Parse(figure.ToJson()).RootElement;
+    static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    static Figure Step(double rho) =>
+        Figure.Line([0.0, 1, 2], [1, rho, rho * rho], "linear").AddLine([0.0, 1, 2], [1, rho / 2, rho * rho / 4], "tanh")
+            .WithTitle($"ρ = {rho}");
+
+    [Fact]
+    public void A_slider_shows_its_active_step_and_carries_every_step_as_a_frame()
+    {
+        var figure = Figure.Slider("radius ρ", [("0.5", Step(0.5)), ("1", Step(1)), ("2", Step(2))], active: 1);
+        var root = Parse(figure);
+        Assert.Equal([1.0, 1, 1], Numbers(root.GetProperty("data")[0].GetProperty("y")));
+        var frames = root.GetProperty("frames");
+        Assert.Equal(3, frames.GetArrayLength());
+        Assert.Equal("2", frames[2].GetProperty("name").GetString());
+        Assert.Equal([1.0, 2, 4], Numbers(frames[2].GetProperty("data")[0].GetProperty("y")));
+        Assert.Equal("ρ = 2", frames[2].GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.False(frames[2].GetProperty("layout").TryGetProperty("height", out _)); // the figure keeps its size
+        var slider = root.GetProperty("layout").GetProperty("sliders")[0];
+        Assert.Equal(1, slider.GetProperty("active").GetInt32());
+        Assert.Equal("radius ρ: ", slider.GetProperty("currentvalue").GetProperty("prefix").GetString());
+        var steps = slider.GetProperty("steps");
+        Assert.Equal(["0.5", "1", "2"], steps.EnumerateArray().Select(s => s.GetProperty("label").GetString()));
+        Assert.Equal("animate", steps[0].GetProperty("method").GetString());
+        Assert.Equal("2", steps[2].GetProperty("args")[0][0].GetString());
+        Assert.Equal(560, root.GetProperty("layout").GetProperty("height").GetInt32());
+        Assert.Equal(["0.5", "1", "2"], figure.SliderSteps);
+        Assert.Contains("slider \"radius ρ\": 3 steps (0.5 … 2), showing 1", figure.ToString());
+    }
+
+    [Fact]
+    public void Changes_to_a_slider_apply_to_every_step()
+    {
+        var figure = Figure.Slider("ρ", [("a", Step(0.5)), ("b", Step(2))]).WithLogY().WithYRange(0.01, 10).WithTitle("same");
+        foreach (var frame in Parse(figure).GetProperty("frames").EnumerateArray())
+        {
+            Assert.Equal("log", frame.GetProperty("layout").GetProperty("yaxis").GetProperty("type").GetString());
+            Assert.Equal([-2.0, 1], Numbers(frame.GetProperty("layout").GetProperty("yaxis").GetProperty("range")));
+            Assert.Equal("same", frame.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        }
+        Assert.Equal(["a", "b"], figure.SliderSteps);
+    }
+
+    [Fact]
+    public void A_slider_needs_steps_with_the_same_traces()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Figure.Slider("ρ", [("a", Step(1)), ("b", Figure.Bar(["x"], [1.0]))]));
+        Assert.Contains("Step 1 (\"b\") has traces [bar] but step 0 has [scatter, scatter]", e.Message);
+        Assert.Throws<ArgumentException>(() => Figure.Slider("ρ", []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Figure.Slider("ρ", [("a", Step(1))], active: 1));
+        var slider = Figure.Slider("ρ", [("a", Step(1))]);
+        Assert.Throws<ArgumentException>(() => Figure.Slider("τ", [("a", slider)]));
+        Assert.Throws<ArgumentException>(() => Figure.Grid(1, 1, slider));
+        Assert.Throws<InvalidOperationException>(() => slider.AddLine([1.0], [1.0]));
+    }
+
+    [Fact]
+    public void Single_hue_colour_scales_run_from_white_for_low_values_to_dark_for_high_ones()
+    {
+        var scale = Parse(Figure.Heatmap(new double[,] { { 0, 1 } }, colorscale: "Blues")).GetProperty("data")[0].GetProperty("colorscale");
+        Assert.Equal(0, scale[0][0].GetDouble());
+        Assert.Equal("#f7fbff", scale[0][1].GetString());
+        Assert.Equal(1, scale[scale.GetArrayLength() - 1][0].GetDouble());
+        Assert.Equal("#08306b", scale[scale.GetArrayLength() - 1][1].GetString());
+        Assert.Equal("Viridis", Parse(Figure.Heatmap(new double[,] { { 0, 1 } })).GetProperty("data")[0].GetProperty("colorscale").GetString());
+    }
+
+    [Fact]
+    public void Heatmap_values_are_written_in_the_given_format()
+    {
+        var t = Parse(Figure.Heatmap(new double[,] { { 0.5 } }, showValues: true, valueFormat: ".2f")).GetProperty("data")[0];
+        Assert.Equal("%{z:.2f}", t.GetProperty("texttemplate").GetString());
+        Assert.False(Parse(Figure.Heatmap(new double[,] { { 0.5 } })).GetProperty("data")[0].TryGetProperty("texttemplate", out _));
+    }
+
+    [Fact]
+    public void Bars_carry_error_bars_of_the_given_half_widths()
+    {
+        var t = Parse(Figure.Bar(["a", "b"], [0.5, 0.7], "mean", error: [0.05, 0.02])).GetProperty("data")[0];
+        Assert.Equal([0.05, 0.02], Numbers(t.GetProperty("error_y").GetProperty("array")));
+        Assert.Contains("with error bars", Figure.Bar(["a"], [1.0], error: [0.1]).ToString());
+        var e = Assert.Throws<ArgumentException>(() => Figure.Bar(["a", "b"], [0.5, 0.7], error: [0.1]));
+        Assert.Contains("error has 1 values but there are 2 bars", e.Message);
+    }
+
+    [Fact]
+    public void A_line_keeps_the_colour_it_was_given_also_in_a_grid()
+    {
+        var panel = Figure.Line([0.0, 1], [0.0, 1], color: "#ff7f0e").AddLine([0.0, 1], [1.0, 1], dash: LineDash.Dash, color: "#ff7f0e");
+        var data = Parse(Figure.Grid(1, 2, panel, panel)).GetProperty("data");
+        foreach (var trace in data.EnumerateArray())
+            Assert.Equal("#ff7f0e", trace.GetProperty("line").GetProperty("color").GetString());
+    }
+
+    [Fact]
+    public void A_subtitle_is_shown_as_written_under_the_title()
+    {
+        var figure = Figure.Line([1.0, 2]).WithTitle("τ = 0.5").WithSubtitle("A <EOS> & more");
+        var title = Parse(figure).GetProperty("layout").GetProperty("title");
+        Assert.Equal("τ = 0.5", title.GetProperty("text").GetString());
+        Assert.Equal("A &lt;EOS&gt; &amp; more", title.GetProperty("subtitle").GetProperty("text").GetString());
+        Assert.Contains("subtitle \"A <EOS> & more\"", figure.ToString());
+    }
+
+    [Fact]
+    public void The_layout_always_states_the_height_the_notebook_shows()
+    {
+        Assert.Equal(450, Parse(Figure.Line([1.0, 2])).GetProperty("layout").GetProperty("height").GetInt32());
+        var grid = Figure.Grid(2, 1, Figure.Line([1.0, 2]), Figure.Line([1.0, 2]));
+        Assert.Equal(740, Parse(grid).GetProperty("layout").GetProperty("height").GetInt32());
+    }
+}
+
+public class FigureTickLabelTests
+{
+    [Fact]
+    public void Y_tick_labels_name_the_positions_0_1_2()
+    {
+        var y = JsonDocument.Parse(Figure.Heatmap(new double[,] { { 1 }, { 2 } }).WithYTickLabels(["NOUN", "VERB"]).ToJson())
+            .RootElement.GetProperty("layout").GetProperty("yaxis");
+        Assert.Equal("array", y.GetProperty("tickmode").GetString());
+        Assert.Equal([0.0, 1.0], y.GetProperty("tickvals").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(["NOUN", "VERB"], y.GetProperty("ticktext").EnumerateArray().Select(e => e.GetString()));
+    }
+}

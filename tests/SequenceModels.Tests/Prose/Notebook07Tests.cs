@@ -95,33 +95,3 @@ public class Notebook07Tests
         Assert.Contains("var seeds = Enumerable.Range(0, 5).Select(_ => rng.Next()).ToArray();", Notebook.Code);
     }
 }
-
-/// <summary>A notebook's markdown and code, read from notebooks/ (shared by the prose tests of notebooks 07–09).</summary>
-internal sealed class NotebookCellsText
-{
-    public NotebookCellsText(string file)
-    {
-        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(TextFiles.RepoRoot, "notebooks", file)))!["cells"]!.AsArray();
-        string Source(JsonNode cell) => string.Concat(cell["source"]!.AsArray().Select(s => (string)s!));
-        RawMarkdown = string.Join("\n\n", cells.Where(c => (string)c!["cell_type"]! == "markdown").Select(c => Source(c!)));
-        Code = string.Join("\n\n", cells.Where(c => (string)c!["cell_type"]! == "code").Select(c => Source(c!)));
-        Markdown = Regex.Replace(RawMarkdown, @"\s+", " ");
-        CodeText = Regex.Replace(Code, @"\s+", " ");
-        ExerciseCells = cells.Count(c => c!["metadata"]?["tags"]?.AsArray().Any(t => ((string)t!).StartsWith("exercise:", StringComparison.Ordinal)) == true);
-    }
-
-    /// <summary>Every markdown cell, with runs of white space (line breaks included) read as one space.</summary>
-    public string Markdown { get; }
-
-    /// <summary>Every markdown cell as written.</summary>
-    public string RawMarkdown { get; }
-
-    /// <summary>Every code cell as written.</summary>
-    public string Code { get; }
-
-    /// <summary>Every code cell with runs of white space read as one space: the prose that cells write with the run's numbers.</summary>
-    public string CodeText { get; }
-
-    /// <summary>The number of exercise cells.</summary>
-    public int ExerciseCells { get; }
-}

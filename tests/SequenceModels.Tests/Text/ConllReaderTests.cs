@@ -55,7 +55,7 @@ public class ConllReaderTests
     [InlineData("ragged.conll", 3, "3 columns, but the sentence's first row (line 1) has 2")]
     [InlineData("empty_token.conll", 2, "empty token")]
     [InlineData("missing_tag.conll", 3, "expected a token and a tag, found 1 column")]
-    [InlineData("bad_tag.conll", 3, "tag \"U-geo\" is not a BIO tag (O, B-type or I-type)")]
+    [InlineData("bad_tag.conll", 3, "tag \"U-geo\" is not an entity tag (O, or B-, I-, E-, S- and a type)")]
     [InlineData("invalid_utf8.conll", 3, "0xFC cannot be decoded as utf-8 at byte 2 of the line")]
     public void Malformed_file_gives_an_error_naming_file_and_line(string fixture, int line, string problem)
     {
@@ -117,5 +117,46 @@ public class ConllReaderTests
         Assert.Equal(TagScheme.Iob1, ConllReader.DetectScheme([["B-per", "I-per"], ["I-geo", "O"]]));
         Assert.Equal(TagScheme.Iob1, ConllReader.DetectScheme([["B-per", "I-geo"]]));
         Assert.Equal(TagScheme.Bio, ConllReader.DetectScheme([]));
+    }
+
+    [Fact]
+    public void Bioes_file_is_detected_and_converted_to_bio()
+    {
+        var corpus = ConllReader.ReadCorpus(TextFiles.Fixture("bioes.conll"));
+        Assert.Equal(TagScheme.Bioes, corpus.Scheme);
+        Assert.Equal(Line("B-PER I-PER O O B-LOC O"), corpus.Sentences[0].Tags);
+        Assert.Equal(Line("O O B-ORG B-ORG I-ORG O"), corpus.Sentences[1].Tags);
+        Assert.Equal(corpus.Sentences.Select(s => s.Tags), ConllReader.Read(TextFiles.Fixture("bioes.conll"), TagScheme.Bioes).Select(s => s.Tags));
+    }
+
+    [Theory]
+    [InlineData("iob1.conll", TagScheme.Iob1)]
+    [InlineData("bio.conll", TagScheme.Bio)]
+    [InlineData("bioes.conll", TagScheme.Bioes)]
+    public void A_corpus_says_which_scheme_its_file_is_in(string fixture, TagScheme scheme)
+    {
+        var corpus = ConllReader.ReadCorpus(TextFiles.Fixture(fixture));
+        Assert.Equal(scheme, corpus.Scheme);
+        Assert.Equal(scheme, ConllReader.ReadCorpus(TextFiles.Fixture(fixture), scheme).Scheme);
+    }
+
+    [Fact]
+    public void Strict_bioes_rejects_an_entity_that_is_not_closed()
+    {
+        string path = TextFiles.Fixture("unclosed_bioes.conll");
+        Assert.Equal(Line("B-PER I-PER O O B-LOC I-LOC O"), ConllReader.Read(path).Single().Tags); // Auto reads it leniently
+        var e = Assert.Throws<DataFormatException>(() => ConllReader.Read(path, TagScheme.Bioes));
+        Assert.Equal($"{path}, line 7: tag \"O\" after \"I-LOC\", which BIOES does not allow (every entity ends with E- or S-)", e.Message);
+        var end = Assert.Throws<DataFormatException>(() => ConllReader.Read(new StringReader("Oslo B-LOC\n"), "x.conll", TagScheme.Bioes));
+        Assert.Equal("x.conll, line 1: the sentence ends inside an entity (\"B-LOC\"), which BIOES does not allow (every entity ends with E- or S-)", end.Message);
+        var start = Assert.Throws<DataFormatException>(() => ConllReader.Read(new StringReader("Oslo E-LOC\n"), "x.conll", TagScheme.Bioes));
+        Assert.Equal("x.conll, line 1: tag \"E-LOC\" after the start of the sentence does not continue an entity, which BIOES does not allow", start.Message);
+    }
+
+    [Fact]
+    public void Bioes_tags_are_not_bio_tags()
+    {
+        var e = Assert.Throws<DataFormatException>(() => ConllReader.Read(TextFiles.Fixture("bioes.conll"), TagScheme.Bio));
+        Assert.EndsWith("line 2: tag \"E-PER\" is not a BIO tag (O, B-type or I-type)", e.Message);
     }
 }

@@ -98,4 +98,23 @@ public class NerMetricsTests
         Assert.Equal(0.75, NerMetrics.AllOBaseline(tags, outsideId: 0));
         Assert.Throws<ArgumentException>(() => NerMetrics.MaskedAccuracy(gold, [1, 2]));
     }
+
+    [Fact]
+    public void Entity_scores_and_accuracy_match_conlleval_on_iob1_with_ill_formed_predictions()
+    {
+        // conlleval.pl (version 2004-01-26) on Fixtures/conlleval_iob1.txt prints:
+        //   processed 28 tokens with 11 phrases; found: 12 phrases; correct: 4.
+        //   accuracy:  60.71%; precision:  33.33%; recall:  36.36%; FB1:  34.78
+        var sentences = File.ReadAllText(TextFiles.Fixture("conlleval_iob1.txt")).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(block => block.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToArray()).ToArray();
+        var gold = sentences.Select(s => (IReadOnlyList<string>)s.Select(r => r[1]).ToArray()).ToArray();
+        var predicted = sentences.Select(s => (IReadOnlyList<string>)s.Select(r => r[2]).ToArray()).ToArray();
+        var scores = EntityScores.Compute(gold, predicted, TagScheme.Iob1);
+        Assert.Equal(new EntityCounts(Gold: 11, Predicted: 12, Correct: 4), scores.Overall);
+        Assert.Equal(34.78, Math.Round(100 * scores.Overall.F1, 2));
+        Assert.Equal(60.71, Math.Round(100 * NerMetrics.TokenAccuracy(gold, predicted), 2));
+        // Converted to BIO, the same entities: the scores do not depend on the scheme the tags are written in.
+        var bio = EntityScores.Compute(gold.Select(g => TagSchemes.ToBio(g, TagScheme.Iob1)), predicted.Select(p => TagSchemes.ToBio(p, TagScheme.Iob1)));
+        Assert.Equal(scores.Overall, bio.Overall);
+    }
 }

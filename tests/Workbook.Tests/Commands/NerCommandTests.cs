@@ -43,7 +43,7 @@ public class NerCommandTests : IDisposable
         string bad = _f.WriteText("bad.conll", "Anna B-per\nBerg I-per\n\nOslo X-geo\n");
         var (code, _, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), bad, Sample("test.conll")));
         Assert.Equal(2, code);
-        Assert.Equal($"error: {bad}, line 4: tag \"X-geo\" is not a BIO tag (O, B-type or I-type)", stderr);
+        Assert.Equal($"error: {bad}, line 4: tag \"X-geo\" is not an entity tag (O, or B-, I-, E-, S- and a type)", stderr);
         Assert.Single(stderr.Split('\n'));
     }
 
@@ -130,5 +130,114 @@ public class NerCommandTests : IDisposable
         Assert.Equal((2, "", $"error: {missing}: no such file"), Predict(missing, "text"));
         string broken = _f.WriteText("broken.model", "not a model");
         Assert.Equal((2, "", $"error: {broken}: not a SequenceModels model file (it does not start with \"SEQMODEL\")."), Predict(broken, "text"));
+    }
+
+    private static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n');
+
+    [Fact]
+    public void The_bilstm_crf_trains_on_the_sample_keeps_its_best_epoch_and_the_saved_model_predicts()
+    {
+        string model = Path.Combine(_f.Folder, "crf.model");
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Model: "bilstm-crf", Epochs: 3, Save: model));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        var lines = Lines(stdout);
+        Assert.Contains(lines, l => l.StartsWith("model: Embedding(") && l.Contains("CharCNN(") && l.Contains("→ BiLSTM(100) →") && l.Contains("CRF (BIOES tags, constrained Viterbi)"));
+        Assert.Contains(lines, l => l.StartsWith("training: at most 3 epochs, patience 12, batch 8, Adam 0.002"));
+        Assert.Matches(@"^epoch 1/3: loss \d+\.\d{4}, [\d,]+ tokens/s, \d+\.\d s, lr [\d.e-]+, validation accuracy 0\.\d{4}, F1 [01]\.\d{4}( \(best so far\))?$",
+            lines.First(l => l.StartsWith("epoch 1/3:")));
+        Assert.Matches(@"^trained in \d+\.\d s \(validation included\); kept epoch [123] of 3, validation entity F1 [01]\.\d{4}(; warning: .*)?$",
+            lines.First(l => l.StartsWith("trained in")));
+        int at = Array.FindIndex(lines, l => l.StartsWith("test masked accuracy"));
+        Assert.Matches(@"^test all-O baseline: 0\.8171$", lines[at + 1]);
+        Assert.Matches(@"^test entity F1: [01]\.\d{4}$", lines[at + 2]);
+        Assert.Equal($"saved: {model}", lines.Last(l => l.Length > 0));
+
+        var evaluateOut = new StringWriter();
+        var evaluateErr = new StringWriter();
+        Assert.Equal(0, NerCommand.Evaluate(model, Sample("test.conll"), "conll", "auto", null, evaluateOut, evaluateErr));
+        Assert.Equal("", evaluateErr.ToString());
+        var evaluated = Lines(evaluateOut.ToString());
+        Assert.Equal("data: 59 sentences (935 tokens); tags BIO", evaluated[0]);
+        Assert.Equal(lines.Skip(at).TakeWhile(l => !l.StartsWith("saved:")), evaluated.Skip(1).TakeWhile(l => l.Length > 0)); // the same scores as after training
+
+        var (predictCode, tagged, predictErrors) = Predict(model, "President Amara Okafor visited Abuja on Tuesday.");
+        Assert.Equal((0, ""), (predictCode, predictErrors));
+        Assert.Matches(@"^President(/\S+)? Amara(/\S+)? Okafor(/\S+)? visited(/\S+)? Abuja(/\S+)? on(/\S+)? Tuesday(/\S+)? \.(/\S+)?$", Lines(tagged)[0]);
+    }
+
+    [Fact]
+    public void An_iob1_corpus_is_scored_and_its_predictions_written_in_iob1()
+    {
+        string Convert(string name)
+        {
+            var sentences = SequenceModels.Text.ConllReader.Read(Sample(name));
+            return _f.WriteText(name, string.Join("\n", sentences.Select(s =>
+                string.Join("", s.Tokens.Zip(SequenceModels.Text.TagSchemes.FromBio(s.Tags, SequenceModels.Text.TagScheme.Iob1), (w, t) => $"{w} {t}\n")))));
+        }
+        string train = Convert("train.conll"), dev = Convert("dev.conll"), test = Convert("test.conll");
+        string predictions = Path.Combine(_f.Folder, "test.pred");
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, train, dev, test, Model: "bilstm-crf", Epochs: 1, Predictions: predictions));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        Assert.Contains(Lines(stdout), l => l.StartsWith("data: ") && l.EndsWith("; tags IOB1"));
+        Assert.Contains(Lines(stdout), l => l.Contains("tags written in IOB1, as in the data"));
+        Assert.Contains($"predictions: {predictions}", Lines(stdout));
+        var rows = File.ReadAllLines(predictions).Where(l => l.Length > 0).Select(l => l.Split(' ')).ToArray();
+        var original = File.ReadAllLines(test).Where(l => l.Length > 0).Select(l => l.Split(' ')).ToArray();
+        Assert.Equal(original.Select(r => (r[0], r[1])), rows.Select(r => (r[0], r[1]))); // the gold column is the file's own IOB1
+        var predicted = File.ReadAllText(predictions).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(block => block.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[2]).ToArray()).ToArray();
+        foreach (var tags in predicted) // well-formed IOB1: a B- only right after an entity of its type
+            for (int i = 0; i < tags.Length; i++)
+                Assert.True(SequenceModels.Text.TagSchemes.Allows(i > 0 ? tags[i - 1] : null, tags[i], SequenceModels.Text.TagScheme.Iob1), string.Join(' ', tags));
+        Assert.False(File.Exists(predictions + ".tmp"));
+    }
+
+    [Fact]
+    public void A_model_that_tags_everything_o_is_reported_as_collapsed()
+    {
+        string allO = _f.WriteText("all-o.conll", string.Join("\n",
+            SequenceModels.Text.ConllReader.Read(Sample("train.conll")).Select(s => string.Join("", s.Tokens.Select(w => $"{w} O\n")))));
+        var (code, stdout, _) = Train(new NerTrainRequest(null, allO, Sample("dev.conll"), Sample("test.conll"), Model: "bilstm-crf", Epochs: 1));
+        Assert.Equal(0, code);
+        Assert.Contains(Lines(stdout), l => l.StartsWith("warning: the kept model tags every validation token O"));
+        Assert.Contains("warning: the model tags every test token O (the all-O solution): it found none of the entities", Lines(stdout));
+        var (lstmCode, lstmOut, _) = Train(new NerTrainRequest(null, allO, Sample("dev.conll"), Sample("test.conll"), Epochs: 1));
+        Assert.Equal(0, lstmCode);
+        Assert.Contains("warning: the model tags every test token O (the all-O solution): it found none of the entities", Lines(lstmOut));
+    }
+
+    [Fact]
+    public void Bad_pretrained_vectors_and_settings_are_named_with_exit_code_2()
+    {
+        string vectors = _f.WriteText("vectors.txt", "the 0.1 0.2\nof 0.3\n");
+        var (code, _, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Model: "bilstm-crf", Embeddings: vectors));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {vectors}, line 2: 1 numbers after \"of\", expected 2", stderr);
+        string missing = Path.Combine(_f.Folder, "none.txt");
+        Assert.Equal((2, $"error: {missing}: no such file"), Pick(Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Model: "bilstm-crf", Embeddings: missing))));
+        Assert.Equal((2, "error: --layers is not an option of --model bilstm-crf (it has one BiLSTM layer)"), Pick(Train(new NerTrainRequest(null,
+            Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"), Model: "bilstm-crf", Layers: 2))));
+        var (patienceCode, _, patienceError) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Model: "bilstm-crf", Patience: 0));
+        Assert.Equal(2, patienceCode);
+        Assert.StartsWith("error: --patience 0: ", patienceError);
+    }
+
+    private static (int, string) Pick((int Code, string Stdout, string Stderr) run) => (run.Code, run.Stderr);
+
+    [Fact]
+    public void Pretrained_vectors_set_the_word_vector_size()
+    {
+        string vectors = _f.WriteText("vectors.txt", "the 0.1 0.2 0.3\nabuja 1 2 3\nsaid 0 0 1\n");
+        var (code, stdout, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"),
+            Model: "bilstm-crf", Epochs: 1, Embeddings: vectors));
+        Assert.Equal((0, ""), (code, stderr));
+        Assert.Contains(Lines(stdout), l => l.StartsWith("vocabulary: ") && l.EndsWith($"of them from {vectors} (3 words, 3 dimensions)"));
+        Assert.Contains(Lines(stdout), l => l.StartsWith("model: Embedding(") && l.Contains(", 3) + CharCNN"));
     }
 }

@@ -1,7 +1,7 @@
 List<Entity> ExtractEntities(string[] tags)
 {
     var entities = new List<Entity>();
-    string? type = null; // the type of the entity being read, null outside entities
+    string type = null; // the type of the entity being read, null outside entities
     int start = 0;
     for (int i = 0; i < tags.Length; i++)
     {
