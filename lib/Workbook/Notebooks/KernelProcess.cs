@@ -41,7 +41,7 @@ internal sealed class KernelProcess : IDisposable
         Process process;
         try
         {
-            process = Process.Start(launch.StartInfo()) ?? throw new InvalidOperationException("Process.Start returned null");
+            process = ProcessLauncher.Start(launch.StartInfo());
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
