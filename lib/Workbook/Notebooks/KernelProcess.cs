@@ -41,7 +41,7 @@ internal sealed class KernelProcess : IDisposable
         Process process;
         try
         {
-            process = ProcessLauncher.Start(launch.StartInfo());
+            process = await ProcessLauncher.StartAsync(launch.StartInfo());
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

@@ -20,12 +20,12 @@ internal static class ProcessLauncher
         thread.Start();
     }
 
-    /// <summary>Starts <paramref name="info"/> on the launcher thread; throws what <see cref="Process.Start(ProcessStartInfo)"/> throws.</summary>
-    public static Process Start(ProcessStartInfo info)
+    /// <summary>Starts <paramref name="info"/> on the launcher thread; faults with what <see cref="Process.Start(ProcessStartInfo)"/> throws.</summary>
+    public static Task<Process> StartAsync(ProcessStartInfo info)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         Requests.Add((info, started));
-        return started.Task.GetAwaiter().GetResult();
+        return started.Task;
     }
 
     private static void Serve()

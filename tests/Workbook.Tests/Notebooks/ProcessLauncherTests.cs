@@ -32,7 +32,7 @@ public sealed class ProcessLauncherTests
     public void A_process_started_through_the_launcher_outlives_the_thread_that_asked_for_it()
     {
         if (Setpriv is null) return; // util-linux is on every Debian machine; nothing to show without it
-        using var process = StartFromEndedThread(ProcessLauncher.Start);
+        using var process = StartFromEndedThread(info => ProcessLauncher.StartAsync(info).GetAwaiter().GetResult());
         try
         {
             Assert.False(process.HasExited, $"exited with {(process.HasExited ? process.ExitCode : 0)}");
