@@ -50,13 +50,22 @@ public static class Gemm
     /// <summary>The kernel this CPU runs: "Vector512", "Vector256" or "Portable".</summary>
     public static string Kernel => GemmKernel.Best.ToString();
 
-    // Products below this many multiply-adds (m·n·k) stay on the calling thread: handing half of a product to a
-    // thread-pool thread costs 5–10 µs, and only from about 2^21 multiply-adds (128 × 128 × 128, 10 µs on one
-    // Zen 5 core) do two cores finish first.
+    /// <summary>
+    /// 2^21 multiply-adds (m·n·k; 128 × 128 × 128): the size from which the widest kernel splits a product over the
+    /// cores. A fixed number, so that what depends on it (where <see cref="Lstm{T}"/> cuts a batch into two
+    /// recurrences) gives the same numbers on every machine.
+    /// </summary>
     internal const long ParallelThreshold = 1L << 21;
 
+    // Products below this many multiply-adds stay on the calling thread. Handing half of a product to a thread-pool
+    // thread costs a few µs, so two cores finish first once one core needs about 10 µs for the whole: 2^21 on a
+    // Zen 5 core with AVX-512, 2^19 on a Zen 3 core with AVX2 (95 GFLOP/s; measured with `workbook bench matmul`:
+    // (64×100)·(100×200) 94 → 152 GFLOP/s, (2048×50)·(50×17) 71 → 96–126, the training steps of W1–W3 no slower).
+    // Splitting never changes a result: each part computes its block of C exactly as the whole product would.
+    private static readonly long ParallelFrom = GemmKernel.Best == GemmPath.Vector512 ? ParallelThreshold : 1L << 19;
+
     private static int Parts(int m, int n, int k) =>
-        t_serial || (long)m * n * k < ParallelThreshold ? 1 : Environment.ProcessorCount;
+        t_serial || (long)m * n * k < ParallelFrom ? 1 : Environment.ProcessorCount;
 
     [ThreadStatic] private static bool t_serial;
 
