@@ -63,6 +63,17 @@ public class CrfTaggerTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(14_073, 203_832, 32, 15, 5)]   // CoNLL-2003 English: large batches, 15 epochs, the minimum patience
+    [InlineData(3_394, 62_730, 8, 48, 16)]     // WNUT-17: small batches, many epochs, a third of them as patience
+    [InlineData(33_570, 734_364, 32, 8, 5)]    // GMB course split: the fewest epochs
+    [InlineData(150, 3_000, 8, 50, 16)]        // a sample: the most epochs
+    public void Training_settings_follow_the_corpus_size(int sentences, long tokens, int batch, int epochs, int patience)
+    {
+        var settings = CrfTraining.For(sentences, tokens);
+        Assert.Equal((batch, epochs, patience), (settings.BatchSize, settings.MaxEpochs, settings.Patience));
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes))]
     public void The_whole_model_matches_finite_differences(string name, CrfTaggerOptions options)
     {

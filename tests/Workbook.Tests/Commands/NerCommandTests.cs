@@ -144,7 +144,7 @@ public class NerCommandTests : IDisposable
         Assert.Equal(0, code);
         var lines = Lines(stdout);
         Assert.Contains(lines, l => l.StartsWith("model: Embedding(") && l.Contains("CharCNN(") && l.Contains("→ BiLSTM(200) →") && l.Contains("CRF (BIOES tags, constrained Viterbi)"));
-        Assert.Contains(lines, l => l.StartsWith("training: at most 3 epochs, patience 12, batch 8, Adam 0.002"));
+        Assert.Contains(lines, l => l.StartsWith("training: at most 3 epochs, patience 16, batch 8, Adam 0.002"));
         Assert.Matches(@"^epoch 1/3: loss \d+\.\d{4}, [\d,]+ tokens/s, \d+\.\d s, lr [\d.e-]+, validation accuracy 0\.\d{4}, F1 [01]\.\d{4}( \(best so far\))?$",
             lines.First(l => l.StartsWith("epoch 1/3:")));
         Assert.Matches(@"^trained in \d+\.\d s \(validation included\); kept epoch [123] of 3, validation entity F1 [01]\.\d{4}(; warning: .*)?$",
