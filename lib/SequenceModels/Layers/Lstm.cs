@@ -284,8 +284,9 @@ public sealed class Lstm<T> : IRecurrentLayer<T>, IPredictingLayer<T> where T : 
     /// <summary>
     /// Where to cut the length order into two halves with about half the real positions each, which two cores then
     /// run as two recurrences (<see cref="ForkJoin"/>; one core runs them one after the other); 0 for no cut: too few
-    /// sequences, or each step's product is large enough to be split by itself. The cut depends on the sizes only,
-    /// never on the cores, and each half sums its own bias gradient, so the numbers are the same on any machine.
+    /// sequences, or each step's product is large enough (<see cref="Gemm.ParallelThreshold"/>, the same on every
+    /// machine) to be split by itself. The cut depends on the sizes only, never on the cores or the kernel, and each
+    /// half sums its own bias gradient, so the numbers are the same on any machine.
     /// </summary>
     private int Split(PackedLayout layout)
     {
