@@ -188,7 +188,7 @@ internal static class NerCommand
         stdout.WriteLine($"trained in {trainingTime.TotalSeconds:F1} s ({tokens / trainingTime.TotalSeconds:N0} tokens/s over {settings.Epochs} epochs, validation included)");
 
         var result = tagger.Evaluate(testSet);
-        Report(result, stdout);
+        Report(result, stdout, TagScheme.Bio, (trainSet, testSet));
         if (request.Predictions is { } file && !WritePredictions(file, testSet, result, stdout, stderr)) return 2;
 
         if (request.Save is { } path)
@@ -297,7 +297,7 @@ internal static class NerCommand
             stdout.WriteLine("warning: the kept model tags every validation token O although the validation set has entities: it collapsed to the all-O solution, and the scores below mean nothing");
 
         var result = tagger.Evaluate(testSet);
-        Report(result, stdout, dataScheme);
+        Report(result, stdout, dataScheme, (trainSet, testSet));
         if (request.Predictions is { } file && !WritePredictions(file, testSet, result, stdout, stderr)) return 2;
         if (request.Save is { } path)
         {
@@ -322,8 +322,12 @@ internal static class NerCommand
         return 0;
     }
 
-    /// <summary>The test lines: accuracy, the all-O baseline, entity F1 and the table by type, and a warning when no entity was found.</summary>
-    private static void Report(TaggerEvaluation result, TextWriter stdout, TagScheme scheme = TagScheme.Bio)
+    /// <summary>
+    /// The test lines: accuracy, the all-O baseline, entity F1 and the table by type, and a warning when no entity was
+    /// found; after training (<paramref name="corpus"/> given), recall on the test entities seen in training and on the others.
+    /// </summary>
+    private static void Report(TaggerEvaluation result, TextWriter stdout, TagScheme scheme = TagScheme.Bio,
+        (IReadOnlyList<TaggedSentence> Train, IReadOnlyList<TaggedSentence> Test)? corpus = null)
     {
         stdout.WriteLine($"test masked accuracy: {result.MaskedAccuracy:F4}");
         stdout.WriteLine($"test all-O baseline: {result.AllOBaseline:F4}");
@@ -333,6 +337,8 @@ internal static class NerCommand
             stdout.WriteLine("test entities by type (an entity counts only when its type and both boundaries match" +
                              (scheme == TagScheme.Bio ? "" : $"; tags written in {scheme.ToString().ToUpperInvariant()}, as in the data") + "):");
             Consoles.For(stdout).Write(EntityTable(entities));
+            if (corpus is var (train, test) && entities.Overall.Gold > 0)
+                stdout.WriteLine($"test entities seen in training: {EntityNovelty.Compute(train, test, result.Predicted, result.Scheme)}");
             if (entities.Overall.Gold > 0 && entities.Overall.Predicted == 0)
                 stdout.WriteLine("warning: the model tags every test token O (the all-O solution): it found none of the entities");
         }

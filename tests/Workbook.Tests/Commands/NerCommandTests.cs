@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Workbook.Commands;
 
@@ -92,6 +93,7 @@ public class NerCommandTests : IDisposable
         Assert.Matches(@"^test entity F1: [01]\.\d{4}$", lines[at + 2]);
         foreach (var type in new[] { "art", "eve", "geo", "gpe", "nat", "org", "per", "tim", "overall" })
             Assert.Contains(lines.Skip(at + 3), l => Regex.IsMatch(l, $@"^│ {type,-7} │ +[01]\.\d{{4}} │ +[01]\.\d{{4}} │ +[01]\.\d{{4}} │ +[\d,]+ │$"));
+        AssertSeenLine(lines);
         Assert.Equal($"saved: {model}", lines.Last(l => l.Length > 0));
 
         var (predictCode, tagged, predictErrors) = Predict(model, "President Amara Okafor visited Abuja on Tuesday.");
@@ -134,6 +136,27 @@ public class NerCommandTests : IDisposable
 
     private static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n');
 
+    /// <summary>
+    /// The line that splits the test entities by whether training had them: its counts add up to the table's support,
+    /// and its recalls, weighted by those counts, give back the overall recall of the table.
+    /// </summary>
+    private static void AssertSeenLine(string[] lines)
+    {
+        var seen = Regex.Match(lines.Single(l => l.StartsWith("test entities seen in training: ")),
+            @"^test entities seen in training: (\d+) of ([\d,]+) test entities \((\d+\.\d)%\) occur in training with the same type; " +
+            @"recall (\d\.\d{4}|NaN) on those, (\d\.\d{4}|NaN) on the other ([\d,]+)$");
+        Assert.True(seen.Success);
+        int Count(int group) => int.Parse(seen.Groups[group].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        double Recall(int group) => seen.Groups[group].Value == "NaN" ? 0 : double.Parse(seen.Groups[group].Value, CultureInfo.InvariantCulture);
+        var overall = Regex.Match(lines.Single(l => l.StartsWith("│ overall ")), @"│ +([01]\.\d{4}) │ +([01]\.\d{4}) │ +([01]\.\d{4}) │ +([\d,]+) │$");
+        Assert.True(overall.Success);
+        int support = int.Parse(overall.Groups[4].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.Equal(support, Count(2));
+        Assert.Equal(support, Count(1) + Count(6));
+        double recall = double.Parse(overall.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(recall, (Count(1) * Recall(4) + Count(6) * Recall(5)) / support, 3);
+    }
+
     [Fact]
     public void The_bilstm_crf_trains_on_the_sample_keeps_its_best_epoch_and_the_saved_model_predicts()
     {
@@ -152,6 +175,7 @@ public class NerCommandTests : IDisposable
         int at = Array.FindIndex(lines, l => l.StartsWith("test masked accuracy"));
         Assert.Matches(@"^test all-O baseline: 0\.8171$", lines[at + 1]);
         Assert.Matches(@"^test entity F1: [01]\.\d{4}$", lines[at + 2]);
+        AssertSeenLine(lines);
         Assert.Equal($"saved: {model}", lines.Last(l => l.Length > 0));
 
         var evaluateOut = new StringWriter();
@@ -160,7 +184,10 @@ public class NerCommandTests : IDisposable
         Assert.Equal("", evaluateErr.ToString());
         var evaluated = Lines(evaluateOut.ToString());
         Assert.Equal("data: 59 sentences (935 tokens); tags BIO", evaluated[0]);
-        Assert.Equal(lines.Skip(at).TakeWhile(l => !l.StartsWith("saved:")), evaluated.Skip(1).TakeWhile(l => l.Length > 0)); // the same scores as after training
+        // The same scores as after training; without the training set, evaluate cannot tell seen entities from new ones.
+        Assert.Equal(lines.Skip(at).TakeWhile(l => !l.StartsWith("saved:")).Where(l => !l.StartsWith("test entities seen in training: ")),
+            evaluated.Skip(1).TakeWhile(l => l.Length > 0));
+        Assert.DoesNotContain(evaluated, l => l.StartsWith("test entities seen in training: "));
 
         var (predictCode, tagged, predictErrors) = Predict(model, "President Amara Okafor visited Abuja on Tuesday.");
         Assert.Equal((0, ""), (predictCode, predictErrors));
