@@ -13,9 +13,12 @@ public static partial class Check
     /// log Z   = log Σ_j exp(α⟨T−1⟩(j) + end[j])
     /// </code>
     /// The reference is <see cref="LinearChainCrf.LogPartition"/>. Cases switch on one term at a time (the emission
-    /// scores, then start, then the transitions, then end) before a general case.
+    /// scores, then start, then the transitions, then end) before a general case. The backward recursion and the
+    /// marginals give log Z as well, and so does the CRF layer's loss (log Z minus a score the library also computes).
     /// </summary>
-    [Reference(typeof(LinearChainCrf), nameof(LinearChainCrf.LogPartition), nameof(LinearChainCrf.Forward), nameof(LinearChainCrf.LogLikelihood))]
+    [Reference(typeof(LinearChainCrf), nameof(LinearChainCrf.LogPartition), nameof(LinearChainCrf.Forward), nameof(LinearChainCrf.LogLikelihood),
+        nameof(LinearChainCrf.Backward), nameof(LinearChainCrf.Marginals))]
+    [Reference(typeof(Crf<>), nameof(Crf<double>.Loss))]
     [Exercise("06.crf-forward", "Exercise 6.5 — the CRF forward algorithm")]
     public static CheckResult CrfLogPartition(Func<Matrix<double>, Matrix<double>, Vector<double>, Vector<double>, double> logPartition)
     {

@@ -6,9 +6,11 @@ public static partial class Check
 {
     /// <summary>
     /// Exercise 6.1: pad sentences of word ids into one m × T batch (T the longest length) and its mask, true exactly
-    /// at real positions. The reference is <see cref="SentenceBatches.Pad"/>.
+    /// at real positions. The reference is <see cref="SentenceBatches.Pad"/>; <see cref="TokenBatch.FromSequences"/>
+    /// pads too.
     /// </summary>
     [Reference(typeof(SentenceBatches), nameof(SentenceBatches.Pad))]
+    [Reference(typeof(TokenBatch), nameof(TokenBatch.FromSequences))]
     [Exercise("06.pad-batch", "Exercise 6.1 — the padded batch and its mask")]
     public static CheckResult PadBatch(Func<int[][], int, (int[,] Ids, bool[,] Mask)> padBatch)
     {
@@ -48,7 +50,7 @@ public static partial class Check
     /// Exercise 6.3: masked accuracy, correct real positions over real positions, with labels, predictions and mask all
     /// m × T. The reference is <see cref="NerMetrics.MaskedAccuracy(int[,], int[,], bool[,])"/>.
     /// </summary>
-    [Reference(typeof(NerMetrics), nameof(NerMetrics.MaskedAccuracy))]
+    [Reference(typeof(NerMetrics), nameof(NerMetrics.MaskedAccuracy), nameof(NerMetrics.MaskedCounts))]
     [Exercise("06.masked-accuracy", "Exercise 6.3 — masked accuracy")]
     public static CheckResult MaskedAccuracy(Func<int[,], int[,], bool[,], double> maskedAccuracy)
     {

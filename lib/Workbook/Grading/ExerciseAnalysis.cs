@@ -21,7 +21,8 @@ public sealed record CellAnalysis(string Exercise, IReadOnlyList<string> Violati
 /// Reads the exercise cells of a graded notebook with Roslyn, compiled as the engine compiles them (C# script
 /// submissions, one per cell, each seeing the cells before it, with the notebook's references), and finds:
 /// <list type="bullet">
-/// <item>calls of the exercise's reference implementation (the checker's <see cref="ReferenceAttribute"/>s): the
+/// <item>calls of the exercise's reference implementation (the checker's <see cref="ReferenceAttribute"/>s), and of
+/// any library method that runs it underneath (<see cref="LibraryCallGraph"/>, read from the library's IL): the
 /// exercise scores nothing;</item>
 /// <item>anything an exercise cell has no business using — reflection (which could reach the reference, or forge a
 /// check result), the checkers themselves, the engine's formatters and kernel, files, processes, threads, native
@@ -38,6 +39,8 @@ public sealed class ExerciseAnalysis
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
 
     private readonly IReadOnlyList<MetadataReference> _references;
+    private readonly LibraryCallGraph? _calls;
+    private readonly Dictionary<string, IReadOnlyDictionary<int, int>> _reaching = [];
 
     /// <summary>Analysis against the workbook's built library (artifacts/lib) and the kernel's engine (artifacts/kernel).</summary>
     public ExerciseAnalysis(string libraryFolder, string kernelFolder)
@@ -49,6 +52,8 @@ public sealed class ExerciseAnalysis
             .Select(f => Path.Combine(kernelFolder, f)).Where(File.Exists);
         _references = framework.Concat(library).Concat(engine).Where(IsManaged)
             .GroupBy(Path.GetFileName).Select(g => (MetadataReference)MetadataReference.CreateFromFile(g.First())).ToList();
+        string libraryFile = Path.Combine(libraryFolder, LibraryAssembly + ".dll");
+        _calls = File.Exists(libraryFile) ? LibraryCallGraph.Read(libraryFile) : null;
     }
 
     /// <summary>Analyses every exercise cell of <paramref name="graded"/>.</summary>
@@ -72,7 +77,7 @@ public sealed class ExerciseAnalysis
             if (role != CellRole.Exercise || exercise is null) continue;
             var violations = Directives(cell.Source).ToList();
             var calls = new SortedSet<string>(StringComparer.Ordinal);
-            Walk(compilation.GetSemanticModel(tree), tree.GetRoot(), References(exercise), exercise, functions, violations, calls);
+            Walk(compilation.GetSemanticModel(tree), tree.GetRoot(), References(exercise), Reaching(exercise), exercise, functions, violations, calls);
             results[exercise] = new CellAnalysis(exercise, violations.Distinct().ToList(), calls.ToList());
         }
         return results;
@@ -86,6 +91,37 @@ public sealed class ExerciseAnalysis
             .SelectMany(r => r.Members.Select(member => (Name(r.Type), member)))
             .ToList();
 
+    /// <summary>
+    /// The library's methods that run the exercise's reference implementation, directly or through other library
+    /// methods (<see cref="LibraryCallGraph"/>), each with the reference member it reaches.
+    /// </summary>
+    private IReadOnlyDictionary<int, int> Reaching(string exercise)
+    {
+        if (_calls is null) return new Dictionary<int, int>();
+        if (_reaching.TryGetValue(exercise, out var known)) return known;
+        var targets = typeof(Check).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.GetCustomAttribute<ExerciseAttribute>()?.Id == exercise)
+            .SelectMany(m => m.GetCustomAttributes<ReferenceAttribute>())
+            .SelectMany(r => r.Members.SelectMany(member => _calls.Members(r.Type.Namespace, r.Type.Name, member)));
+        return _reaching[exercise] = _calls.Reaching(targets);
+    }
+
+    /// <summary>The metadata tokens of the library methods a symbol stands for: a method (its definition), or a
+    /// property's getter and setter; none for anything else or outside the library.</summary>
+    private static IEnumerable<int> LibraryMethods(ISymbol symbol)
+    {
+        if (symbol.ContainingAssembly?.Name != LibraryAssembly) return [];
+        return symbol switch
+        {
+            IMethodSymbol method => [(method.ReducedFrom ?? method).OriginalDefinition.MetadataToken],
+            IPropertySymbol property => new[] { property.OriginalDefinition.GetMethod, property.OriginalDefinition.SetMethod }
+                .Where(m => m is not null).Select(m => m!.MetadataToken),
+            _ => [],
+        };
+    }
+
+    private const string LibraryAssembly = "SequenceModels";
+
     private static string Name(Type type) => type.IsGenericType ? type.Name[..type.Name.IndexOf('`')] : type.Name;
 
     private static IEnumerable<string> Directives(string source)
@@ -96,8 +132,8 @@ public sealed class ExerciseAnalysis
                 yield return $"line {i + 1}: the directive {lines[i].Trim()} (an exercise cell may not load code or switch kernels)";
     }
 
-    private static void Walk(SemanticModel model, SyntaxNode root, IReadOnlyList<(string Type, string Member)> references, string exercise,
-        IReadOnlyDictionary<string, string> functions, List<string> violations, ISet<string> calls)
+    private void Walk(SemanticModel model, SyntaxNode root, IReadOnlyList<(string Type, string Member)> references,
+        IReadOnlyDictionary<int, int> reaching, string exercise, IReadOnlyDictionary<string, string> functions, List<string> violations, ISet<string> calls)
     {
         foreach (var node in root.DescendantNodesAndSelf())
         {
@@ -142,7 +178,17 @@ public sealed class ExerciseAnalysis
                 continue;
             }
             if (Forbidden(ns, type, member) is { } why)
+            {
                 violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`): {why}");
+                continue;
+            }
+            foreach (int method in LibraryMethods(symbol))
+                if (reaching.TryGetValue(method, out int reference))
+                {
+                    violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`), which runs the reference implementation " +
+                                   $"{_calls!.NameOf(reference)}: the exercise asks you to write it yourself");
+                    break;
+                }
         }
     }
 

@@ -102,6 +102,83 @@ public sealed class ExerciseAnalysisTests
         Assert.True(!result.Flagged, string.Join("; ", result.Violations));
     }
 
+    private static CellAnalysis In(string notebook, string exercise, string source) =>
+        Analyse(notebook, new Dictionary<string, string> { [exercise] = source })[exercise];
+
+    [Fact]
+    public void A_library_function_that_runs_the_reference_underneath_is_named_with_the_reference()
+    {
+        // Viterbi.Decode runs Viterbi.ForwardPass and hands back its trellis.
+        var decode = In("09-hmm-part-of-speech-tagging.ipynb", "09.viterbi-forward", """
+            (Matrix<double> Scores, int[,] BackPointers) ViterbiForward(Matrix<double> scores, Matrix<double> A, Matrix<double> B, int[] words)
+            {
+                var logB = Matrix<double>.Build.Dense(B.RowCount, words.Length, (j, t) => Math.Log(B[j, words[t]]));
+                var (_, _, trellis) = Viterbi.Decode(scores.Column(0) - logB.Column(0), A.PointwiseLog(), logB);
+                return (trellis.Scores, trellis.BackPointers);
+            }
+            """);
+        Assert.Equal("line 4: uses SequenceModels.Taggers.Viterbi.Decode (`Decode`), which runs the reference implementation Viterbi.ForwardPass: the exercise asks you to write it yourself",
+            Assert.Single(decode.Violations));
+
+        // A stack of one LSTM layer runs Lstm.Forward through the IRecurrentLayer interface.
+        var stack = In("04-lstm-gates.ipynb", "04.lstm-forward", """
+            (Matrix<double>[] h, Matrix<double>[] c) LstmForward(Matrix<double>[] xs, Matrix<double> h0, Matrix<double> c0, LstmWeights<double> w)
+            {
+                var layer = StackedRecurrent<double>.Of(1, xs[0].RowCount, n => new Lstm<double>(n, h0.RowCount, new Random(0)));
+                var (output, _) = layer.Forward(new SequenceBatch<double>(xs[0], 1, xs[0].ColumnCount));
+                return (new[] { output.Data }, new[] { output.Data });
+            }
+            """);
+        Assert.Contains(stack.Violations, v => v.StartsWith("line 4: uses SequenceModels.StackedRecurrent<double>.Forward", StringComparison.Ordinal)
+                                               && v.Contains("which runs the reference implementation Lstm.Forward", StringComparison.Ordinal));
+        // Making the layer is not running it.
+        Assert.DoesNotContain(stack.Violations, v => v.StartsWith("line 3:", StringComparison.Ordinal));
+
+        // Reading tags in a scheme reads BIO with BioTags.Entities.
+        var scheme = In("06-named-entity-recognition.ipynb", "06.entities", """
+            List<Entity> ExtractEntities(string[] tags) => TagSchemes.Entities(tags, TagScheme.Bio).ToList();
+            """);
+        Assert.Equal("line 1: uses SequenceModels.Text.TagSchemes.Entities (`Entities`), which runs the reference implementation BioTags.Entities: the exercise asks you to write it yourself",
+            Assert.Single(scheme.Violations));
+    }
+
+    [Fact]
+    public void Library_functions_that_compute_the_answer_another_way_count_as_the_reference()
+    {
+        // log Z from the backward recursion: logsumexp_j(start[j] + E[j, 0] + β[j, 0]).
+        var backward = In("06-named-entity-recognition.ipynb", "06.crf-forward", """
+            double CrfLogPartition(Matrix<double> emissions, Matrix<double> transitions, Vector<double> start, Vector<double> end)
+            {
+                var beta = LinearChainCrf.Backward(emissions, transitions, start, end);
+                return LinearChainCrf.LogSumExp(Enumerable.Range(0, start.Count).Select(j => start[j] + emissions[j, 0] + beta[j, 0]).ToArray());
+            }
+            """);
+        Assert.Contains("line 3: calls the reference implementation LinearChainCrf.Backward (`Backward`): the exercise asks you to write it yourself", backward.Violations);
+        Assert.DoesNotContain(backward.Violations, v => v.StartsWith("line 4:", StringComparison.Ordinal)); // LogSumExp is a helper, not the answer
+
+        // log Z = T · (the CRF layer's mean loss) + s(y).
+        var layer = In("06-named-entity-recognition.ipynb", "06.crf-forward", """
+            double CrfLogPartition(Matrix<double> emissions, Matrix<double> transitions, Vector<double> start, Vector<double> end)
+            {
+                var crf = new Crf<double>(emissions.RowCount);
+                transitions.CopyTo(crf.A.Value);
+                var tags = new TokenBatch(new int[emissions.ColumnCount], emissions.ColumnCount, 1, [emissions.ColumnCount]);
+                double loss = crf.Loss(new SequenceBatch<double>(emissions, emissions.ColumnCount, 1), tags);
+                return loss * emissions.ColumnCount + LinearChainCrf.Score(emissions, transitions, start, end, new int[emissions.ColumnCount]);
+            }
+            """);
+        Assert.Contains(layer.Violations, v => v.StartsWith("line 6: calls the reference implementation Crf.Loss", StringComparison.Ordinal));
+
+        var padded = In("06-named-entity-recognition.ipynb", "06.pad-batch", """
+            (int[,] Ids, bool[,] Mask) PadBatch(int[][] sentences, int padId)
+            {
+                var batch = TokenBatch.FromSequences(sentences, padId);
+                return (new int[0, 0], new bool[0, 0]);
+            }
+            """);
+        Assert.Contains(padded.Violations, v => v.StartsWith("line 3: calls the reference implementation TokenBatch.FromSequences", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_call_of_another_exercises_function_is_recorded()
     {
