@@ -4,9 +4,14 @@ namespace SequenceModels.Exercises;
 
 public static partial class Check
 {
-    /// <summary>Exercise 5.1: one GRU step in the lecture's form, c⟨t⟩ from x⟨t⟩, c⟨t−1⟩ and the weights of Γr, Γu, c̃.</summary>
+    /// <summary>
+    /// Exercise 5.1: one GRU step in the lecture's form, c⟨t⟩ from x⟨t⟩, c⟨t−1⟩ and the weights of Γr, Γu, c̃. PyTorch's
+    /// form computes the same step from the same weights (<see cref="PyTorchGru{T}.FromLecture"/>), so its forward
+    /// pass counts as the reference too.
+    /// </summary>
     [Reference(typeof(GruCell), nameof(GruCell.Forward))]
     [Reference(typeof(Gru<>), nameof(Gru<double>.Forward))]
+    [Reference(typeof(PyTorchGru<>), nameof(PyTorchGru<double>.Forward))]
     [Exercise("05.gru-cell-forward", "Exercise 5.1 — the GRU cell forward")]
     public static CheckResult GruCellForward(Func<Matrix<double>, Matrix<double>, GruWeights<double>, Matrix<double>> gruCellForward)
     {
@@ -50,8 +55,9 @@ public static partial class Check
         return check.Run();
     }
 
-    /// <summary>Exercise 5.2: the GRU over a sequence, c⟨t⟩ carried from step to step.</summary>
+    /// <summary>Exercise 5.2: the GRU over a sequence, c⟨t⟩ carried from step to step (PyTorch's form computes it too).</summary>
     [Reference(typeof(Gru<>), nameof(Gru<double>.Forward))]
+    [Reference(typeof(PyTorchGru<>), nameof(PyTorchGru<double>.Forward))]
     [Exercise("05.gru-forward", "Exercise 5.2 — the GRU forward over a sequence")]
     public static CheckResult GruForward(Func<Matrix<double>[], Matrix<double>, GruWeights<double>, Matrix<double>[]> gruForward)
     {

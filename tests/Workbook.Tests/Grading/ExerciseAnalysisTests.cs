@@ -177,6 +177,18 @@ public sealed class ExerciseAnalysisTests
             }
             """);
         Assert.Contains(padded.Violations, v => v.StartsWith("line 3: calls the reference implementation TokenBatch.FromSequences", StringComparison.Ordinal));
+
+        // PyTorch's GRU, made from the lecture's weights, is the same function.
+        var pytorch = In("05-gru.ipynb", "05.gru-forward", """
+            Matrix<double>[] GruForward(Matrix<double>[] xs, Matrix<double> c0, GruWeights<double> w)
+            {
+                var gru = PyTorchGru<double>.FromLecture(w);
+                var (output, _) = gru.Forward(new SequenceBatch<double>(xs[0], 1, xs[0].ColumnCount), new RecurrentState<double>(c0));
+                return new[] { output.Data };
+            }
+            """);
+        Assert.Contains(pytorch.Violations, v => v.StartsWith("line 4: calls the reference implementation PyTorchGru.Forward", StringComparison.Ordinal));
+        Assert.DoesNotContain(pytorch.Violations, v => v.StartsWith("line 3:", StringComparison.Ordinal)); // converting weights is allowed
     }
 
     [Fact]
