@@ -65,6 +65,7 @@ public sealed class ExerciseAnalysis
         var previous = CSharpCompilation.CreateScriptCompilation("helpers", helpers, _references, options, returnType: typeof(object));
         var functions = graded.Exercises.Where(e => e.Function.Length > 0).ToDictionary(e => e.Function, e => e.Id);
         var results = new Dictionary<string, CellAnalysis>();
+        var models = new Dictionary<SyntaxTree, SemanticModel>();
         int n = 0;
         foreach (var cell in graded.Document.CodeCells)
         {
@@ -73,11 +74,12 @@ public sealed class ExerciseAnalysis
             // Roslyn chains a submission only onto one that compiles: a cell with errors is left out of the chain (the
             // engine would not have run it either).
             if (!compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) previous = compilation;
+            models[tree] = compilation.GetSemanticModel(tree);
             var (role, exercise) = graded.RoleOf(cell);
             if (role != CellRole.Exercise || exercise is null) continue;
             var violations = Directives(cell.Source).ToList();
             var calls = new SortedSet<string>(StringComparer.Ordinal);
-            Walk(compilation.GetSemanticModel(tree), tree.GetRoot(), References(exercise), Reaching(exercise), exercise, functions, violations, calls);
+            Walk(models, tree, References(exercise), Reaching(exercise), exercise, functions, violations, calls);
             results[exercise] = new CellAnalysis(exercise, violations.Distinct().ToList(), calls.ToList());
         }
         return results;
@@ -132,10 +134,12 @@ public sealed class ExerciseAnalysis
                 yield return $"line {i + 1}: the directive {lines[i].Trim()} (an exercise cell may not load code or switch kernels)";
     }
 
-    private void Walk(SemanticModel model, SyntaxNode root, IReadOnlyList<(string Type, string Member)> references,
+    private void Walk(IReadOnlyDictionary<SyntaxTree, SemanticModel> models, SyntaxTree tree, IReadOnlyList<(string Type, string Member)> references,
         IReadOnlyDictionary<int, int> reaching, string exercise, IReadOnlyDictionary<string, string> functions, List<string> violations, ISet<string> calls)
     {
-        foreach (var node in root.DescendantNodesAndSelf())
+        var model = models[tree];
+        var routes = new Dictionary<ISymbol, string?>(SymbolEqualityComparer.Default);
+        foreach (var node in tree.GetRoot().DescendantNodesAndSelf())
         {
             string Where() => $"line {node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
             switch (node)
@@ -165,6 +169,15 @@ public sealed class ExerciseAnalysis
             if (IsDeclaredInCells(symbol))
             {
                 if (symbol is IMethodSymbol m && functions.TryGetValue(m.Name, out var other) && other != exercise) calls.Add(other);
+                // What an earlier cell defined (a notebook helper, or a helper in another exercise's cell, where the
+                // call was allowed) must not run this exercise's reference either.
+                if (CanRun(symbol) && symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree != tree))
+                {
+                    if (!routes.TryGetValue(symbol, out var route))
+                        routes[symbol] = route = Route(symbol, models, references, reaching, new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+                    if (route is not null)
+                        violations.Add($"{Where()}: uses {symbol.Name} (`{Shorten(text)}`), defined in an earlier cell, which {route}: the exercise asks you to write it yourself");
+                }
                 continue;
             }
             if (symbol is ILocalSymbol or IParameterSymbol or ITypeParameterSymbol or IRangeVariableSymbol or ILabelSymbol or IDiscardSymbol or INamespaceSymbol)
@@ -172,9 +185,9 @@ public sealed class ExerciseAnalysis
             var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
             var ns = (type?.ContainingNamespace ?? symbol.ContainingNamespace)?.ToDisplayString() ?? "";
             var member = type is null || SymbolEqualityComparer.Default.Equals(symbol, type) ? null : symbol.Name;
-            if (member is not null && type is not null && references.Any(r => r.Type == type.Name && r.Member == member) && ns.StartsWith("SequenceModels", StringComparison.Ordinal))
+            if (IsReference(references, ns, type, member))
             {
-                violations.Add($"{Where()}: calls the reference implementation {type.Name}.{member} (`{text}`): the exercise asks you to write it yourself");
+                violations.Add($"{Where()}: calls the reference implementation {type!.Name}.{member} (`{text}`): the exercise asks you to write it yourself");
                 continue;
             }
             if (Forbidden(ns, type, member) is { } why)
@@ -190,6 +203,58 @@ public sealed class ExerciseAnalysis
                     break;
                 }
         }
+    }
+
+    /// <summary>
+    /// True for what can compute an answer from the check's inputs: a method, property, constructor or type, or a
+    /// variable holding a function. A variable holding data (an evaluation, a trained model) was computed before the
+    /// check ran, so using it cannot answer the check, whatever computed it.
+    /// </summary>
+    private static bool CanRun(ISymbol symbol) => symbol switch
+    {
+        IFieldSymbol field => field.Type.TypeKind == TypeKind.Delegate,
+        ILocalSymbol local => local.Type.TypeKind == TypeKind.Delegate,
+        _ => true,
+    };
+
+    private static bool IsReference(IReadOnlyList<(string Type, string Member)> references, string ns, INamedTypeSymbol? type, string? member) =>
+        member is not null && type is not null && references.Any(r => r.Type == type.Name && r.Member == member) && ns.StartsWith("SequenceModels", StringComparison.Ordinal);
+
+    /// <summary>
+    /// How a symbol defined in an earlier cell reaches the exercise's reference implementation ("calls the reference
+    /// implementation X", "calls Y, which runs the reference implementation X", "calls Z, defined in an earlier cell,
+    /// which …"), read from its declaration and, in turn, from those of the cell-defined symbols it uses; null when it
+    /// does not.
+    /// </summary>
+    private string? Route(ISymbol symbol, IReadOnlyDictionary<SyntaxTree, SemanticModel> models, IReadOnlyList<(string Type, string Member)> references,
+        IReadOnlyDictionary<int, int> reaching, HashSet<ISymbol> seen)
+    {
+        if (!seen.Add(symbol.OriginalDefinition)) return null;
+        foreach (var declaration in symbol.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (!models.TryGetValue(declaration.SyntaxTree, out var model)) continue;
+            foreach (var node in declaration.GetSyntax().DescendantNodesAndSelf())
+            {
+                if (node is not (SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)) continue;
+                var used = model.GetSymbolInfo(node).Symbol ?? model.GetSymbolInfo(node).CandidateSymbols.FirstOrDefault();
+                if (used is null || used is ILocalSymbol or IParameterSymbol or ITypeParameterSymbol or INamespaceSymbol) continue;
+                if (IsDeclaredInCells(used))
+                {
+                    if (!CanRun(used)) continue;
+                    if (Route(used, models, references, reaching, seen) is { } further)
+                        return $"calls {used.Name}, defined in an earlier cell, which {further}";
+                    continue;
+                }
+                var type = used as INamedTypeSymbol ?? used.ContainingType;
+                var ns = (type?.ContainingNamespace ?? used.ContainingNamespace)?.ToDisplayString() ?? "";
+                var member = type is null || SymbolEqualityComparer.Default.Equals(used, type) ? null : used.Name;
+                if (IsReference(references, ns, type, member)) return $"calls the reference implementation {type!.Name}.{member}";
+                foreach (int method in LibraryMethods(used))
+                    if (reaching.TryGetValue(method, out int reference))
+                        return $"calls {Display(type, member)}, which runs the reference implementation {_calls!.NameOf(reference)}";
+            }
+        }
+        return null;
     }
 
     /// <summary>Why an exercise cell may not use the member (or type), or null when it may.</summary>

@@ -192,6 +192,39 @@ public sealed class ExerciseAnalysisTests
     }
 
     [Fact]
+    public void A_helper_defined_in_an_earlier_cell_that_runs_the_reference_is_flagged_where_it_is_used()
+    {
+        // In the one-hot cell, RnnCell.Forward is not that exercise's reference, so the helper is allowed there; used as
+        // the answer to the RNN cell exercise, through a second helper, it is the reference.
+        var results = Analyse("01-rnn-forward-pass.ipynb", new Dictionary<string, string>
+        {
+            ["01.one-hot"] = """
+                Matrix<double> OneHotEncode(int[] indices, int vocabularySize) => null;
+                Matrix<double> Step(Matrix<double> x, Matrix<double> h, Matrix<double> a, Matrix<double> b, Matrix<double> c) => RnnCell.Forward(x, h, a, b, c);
+                Func<Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>, Matrix<double>> stepper = Step;
+                """,
+            ["01.rnn-cell-forward"] = """
+                Matrix<double> RnnCellForward(Matrix<double> x, Matrix<double> hPrev, Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> bh)
+                    => stepper(x, hPrev, Wxh, Whh, bh);
+                """,
+        });
+        Assert.False(results["01.one-hot"].Flagged, string.Join("; ", results["01.one-hot"].Violations));
+        Assert.Equal("line 2: uses stepper (`stepper`), defined in an earlier cell, which calls Step, defined in an earlier cell, which calls the " +
+                     "reference implementation RnnCell.Forward: the exercise asks you to write it yourself",
+            Assert.Single(results["01.rnn-cell-forward"].Violations));
+        // The same helper used where it is not the answer is fine.
+        Assert.False(results["01.rnn-forward"].Flagged);
+
+        // Data the earlier cells computed with the reference cannot answer the check: reading it is allowed.
+        var data = Analyse("01-rnn-forward-pass.ipynb", new Dictionary<string, string>
+        {
+            ["01.one-hot"] = "Matrix<double> OneHotEncode(int[] indices, int vocabularySize) => null;\nvar oneStep = RnnCell.Forward(Matrix<double>.Build.Dense(1, 1), Matrix<double>.Build.Dense(1, 1), Matrix<double>.Build.Dense(1, 1), Matrix<double>.Build.Dense(1, 1), Matrix<double>.Build.Dense(1, 1));",
+            ["01.rnn-cell-forward"] = "Matrix<double> RnnCellForward(Matrix<double> x, Matrix<double> hPrev, Matrix<double> Wxh, Matrix<double> Whh, Matrix<double> bh)\n{\n    Console.WriteLine(oneStep);\n    return null;\n}",
+        });
+        Assert.False(data["01.rnn-cell-forward"].Flagged, string.Join("; ", data["01.rnn-cell-forward"].Violations));
+    }
+
+    [Fact]
     public void A_call_of_another_exercises_function_is_recorded()
     {
         var results = Analyse("01-rnn-forward-pass.ipynb", new Dictionary<string, string>
