@@ -53,7 +53,9 @@ public sealed class ExerciseAnalysis
         _references = framework.Concat(library).Concat(engine).Where(IsManaged)
             .GroupBy(Path.GetFileName).Select(g => (MetadataReference)MetadataReference.CreateFromFile(g.First())).ToList();
         string libraryFile = Path.Combine(libraryFolder, LibraryAssembly + ".dll");
-        _calls = File.Exists(libraryFile) ? LibraryCallGraph.Read(libraryFile) : null;
+        // A library that is missing or not an assembly fails the notebook's set-up cell, which reports it; the calls
+        // are then not followed (there is nothing to grade).
+        _calls = File.Exists(libraryFile) && IsManaged(libraryFile) ? LibraryCallGraph.Read(libraryFile) : null;
     }
 
     /// <summary>Analyses every exercise cell of <paramref name="graded"/>.</summary>
