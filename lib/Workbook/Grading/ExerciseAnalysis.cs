@@ -21,8 +21,9 @@ public sealed record CellAnalysis(string Exercise, IReadOnlyList<string> Violati
 /// Reads the exercise cells of a graded notebook with Roslyn, compiled as the engine compiles them (C# script
 /// submissions, one per cell, each seeing the cells before it, with the notebook's references), and finds:
 /// <list type="bullet">
-/// <item>calls of the exercise's reference implementation (the checker's <see cref="ReferenceAttribute"/>s), and of
-/// any library method that runs it underneath (<see cref="LibraryCallGraph"/>, read from the library's IL): the
+/// <item>calls of the exercise's reference implementation (the checker's <see cref="ReferenceAttribute"/>s), of any
+/// library method that runs it underneath (<see cref="LibraryCallGraph"/>, read from the library's IL), and of any
+/// function an earlier cell defined (the notebook's, or a helper in another exercise's cell) that does either: the
 /// exercise scores nothing;</item>
 /// <item>anything an exercise cell has no business using — reflection (which could reach the reference, or forge a
 /// check result), the checkers themselves, the engine's formatters and kernel, files, processes, threads, native
