@@ -41,7 +41,7 @@ public sealed record ConllCorpus(IReadOnlyList<TaggedSentence> Sentences, TagSch
 /// <item>A line starting with <c>#</c> before a sentence's first token is a comment (<c># text = ...</c>,
 /// <c>#begin document</c>) unless it reads as a token row, that is, its last column is an allowed tag:
 /// so a sentence may still begin with the token <c>#</c>.</item>
-/// <item>Files are read as strict UTF-8 (a byte-order mark is allowed).</item>
+/// <item>Files are read as strict UTF-8 (a byte-order mark is allowed), or in the <see cref="DataEncoding"/> given.</item>
 /// </list>
 /// Every problem is a <see cref="DataFormatException"/> naming the file and line: bytes that are not UTF-8, a row
 /// with no tag column, an empty token, a row whose column count differs from its sentence's first row, a tag that is
@@ -51,23 +51,28 @@ public sealed record ConllCorpus(IReadOnlyList<TaggedSentence> Sentences, TagSch
 /// </summary>
 public static class ConllReader
 {
-    /// <summary>Reads a UTF-8 CoNLL file.</summary>
+    /// <summary>Reads a CoNLL file (UTF-8 unless <paramref name="encoding"/> says otherwise).</summary>
     /// <param name="path">The file; messages name it as given.</param>
     /// <param name="scheme">The file's tagging scheme; the result is always BIO.</param>
     /// <param name="tagSet">When given, every tag in the file must be one of these.</param>
-    public static IReadOnlyList<TaggedSentence> Read(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null) =>
-        ReadCorpus(path, scheme, tagSet).Sentences;
+    /// <param name="encoding">The file's character encoding, decoded strictly.</param>
+    public static IReadOnlyList<TaggedSentence> Read(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null,
+        DataEncoding encoding = DataEncoding.Utf8) =>
+        ReadCorpus(path, scheme, tagSet, encoding).Sentences;
 
     /// <summary>Reads CoNLL text from a reader; <paramref name="fileName"/> is the name messages use.</summary>
     public static IReadOnlyList<TaggedSentence> Read(TextReader reader, string fileName, TagScheme scheme = TagScheme.Auto,
         IReadOnlyCollection<string>? tagSet = null) => ReadCorpus(reader, fileName, scheme, tagSet).Sentences;
 
-    /// <summary>Reads a UTF-8 CoNLL file and says which scheme it is written in (the one given, or the one detected).</summary>
+    /// <summary>Reads a CoNLL file and says which scheme it is written in (the one given, or the one detected).</summary>
     /// <param name="path">The file; messages name it as given.</param>
     /// <param name="scheme">The file's tagging scheme, or Auto to detect it; the sentences are always BIO.</param>
     /// <param name="tagSet">When given, every tag in the file must be one of these.</param>
-    public static ConllCorpus ReadCorpus(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null) =>
-        Parse(NumberedLines.Read(path, NumberedLines.StrictUtf8), path, scheme, tagSet);
+    /// <param name="encoding">The file's character encoding (UTF-8 by default), decoded strictly: a byte it cannot
+    /// decode is an error naming the line.</param>
+    public static ConllCorpus ReadCorpus(string path, TagScheme scheme = TagScheme.Auto, IReadOnlyCollection<string>? tagSet = null,
+        DataEncoding encoding = DataEncoding.Utf8) =>
+        Parse(NumberedLines.Read(path, DataEncodings.Strict(encoding)), path, scheme, tagSet);
 
     /// <summary>Reads CoNLL text from a reader and says which scheme it is written in.</summary>
     public static ConllCorpus ReadCorpus(TextReader reader, string fileName, TagScheme scheme = TagScheme.Auto,

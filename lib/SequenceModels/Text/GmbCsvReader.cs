@@ -39,11 +39,7 @@ public static class GmbCsvReader
     /// <summary>The header line of the file.</summary>
     public const string Header = "Sentence #,Word,POS,Tag";
 
-    // Windows-1252 comes from System.Text.Encoding.CodePages (in the shared framework). Taking it from the provider
-    // once, with exception fallbacks, avoids registering a process-wide provider and never decodes silently.
-    private static readonly Encoding Windows1252 =
-        CodePagesEncodingProvider.Instance.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)
-        ?? throw new InvalidOperationException("Code page 1252 is not available.");
+    private static readonly Encoding Windows1252 = DataEncodings.Strict(DataEncoding.Windows1252);
 
     /// <summary>Reads the corpus from a Windows-1252 file.</summary>
     /// <param name="path">The CSV file; messages name it as given.</param>

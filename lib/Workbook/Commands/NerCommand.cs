@@ -39,6 +39,7 @@ internal static class NerCommand
         var embeddings = new Option<string?>("--embeddings") { Description = "bilstm-crf: pretrained word vectors (GloVe or word2vec text format) to start the word embeddings from." };
         var patience = new Option<int?>("--patience") { Description = "bilstm-crf: stop after this many epochs without a better validation entity F1 (default: from the corpus size)." };
         var predictions = new Option<string?>("--predictions") { Description = "Write the test predictions to this file: token, gold tag, predicted tag per line, in the data's scheme (conlleval's input)." };
+        var encoding = EncodingOption();
         var embedding = new Option<int?>("--embedding") { Description = "Word vector size (default: the model's)." };
         var hidden = new Option<int?>("--hidden") { Description = "Recurrent units per direction (default: the model's)." };
         var layers = new Option<int?>("--layers") { Description = "Stacked recurrent layers (default 1)." };
@@ -51,15 +52,26 @@ internal static class NerCommand
         var save = new Option<string?>("--save") { Description = "Write the trained model (weights, vocabulary, tags) to this file." };
         var command = new Command("train", "Train a named-entity tagger and report test masked accuracy, the all-O baseline and entity F1.")
         {
-            gmb, train, dev, test, format, scheme, model, embedding, hidden, layers, dropout, wordDropout, epochs, batch, lr, patience, embeddings,
-            seed, save, predictions,
+            gmb, train, dev, test, format, scheme, encoding, model, embedding, hidden, layers, dropout, wordDropout, epochs, batch, lr, patience,
+            embeddings, seed, save, predictions,
         };
         command.SetAction(parse => Train(new NerTrainRequest(parse.GetValue(gmb), parse.GetValue(train), parse.GetValue(dev),
             parse.GetValue(test), parse.GetValue(format)!, parse.GetValue(model)!, parse.GetValue(embedding), parse.GetValue(hidden),
             parse.GetValue(layers), parse.GetValue(dropout), parse.GetValue(wordDropout), parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(save), parse.GetValue(scheme)!, parse.GetValue(patience),
-            parse.GetValue(embeddings), parse.GetValue(predictions)), Console.Out, Console.Error));
+            parse.GetValue(embeddings), parse.GetValue(predictions), parse.GetValue(encoding)!), Console.Out, Console.Error));
         return command;
+    }
+
+    private static Option<string> EncodingOption()
+    {
+        var encoding = new Option<string>("--encoding")
+        {
+            Description = "Character encoding of CoNLL files: utf-8, latin-1 (the CoNLL-2002 files, CoNLL-2003's German ones) or windows-1252; decoded strictly.",
+            DefaultValueFactory = _ => "utf-8",
+        };
+        encoding.AcceptOnlyFromAmong([.. DataEncodings.Names]);
+        return encoding;
     }
 
     private static Command CreatePredict()
@@ -80,18 +92,20 @@ internal static class NerCommand
         var scheme = new Option<string>("--scheme") { Description = "Tag scheme of a CoNLL file: auto, bio, iob1 or bioes; scored in it.", DefaultValueFactory = _ => "auto" };
         scheme.AcceptOnlyFromAmong("auto", "bio", "iob1", "bioes");
         var predictions = new Option<string?>("--predictions") { Description = "Write token, gold tag, predicted tag per line to this file." };
-        var command = new Command("evaluate", "Score a saved model on a gold-tagged file (for example text of another genre).") { model, test, format, scheme, predictions };
+        var encoding = EncodingOption();
+        var command = new Command("evaluate", "Score a saved model on a gold-tagged file (for example text of another genre).") { model, test, format, scheme, encoding, predictions };
         command.SetAction(parse => Evaluate(parse.GetValue(model)!, parse.GetValue(test)!, parse.GetValue(format)!, parse.GetValue(scheme)!,
-            parse.GetValue(predictions), Console.Out, Console.Error));
+            parse.GetValue(predictions), Console.Out, Console.Error, parse.GetValue(encoding)!));
         return command;
     }
 
     /// <summary>Scores a saved model on a file; 0 on success, 2 for a missing or invalid model or data file.</summary>
-    public static int Evaluate(string modelPath, string testPath, string format, string scheme, string? predictions, TextWriter stdout, TextWriter stderr)
+    public static int Evaluate(string modelPath, string testPath, string format, string scheme, string? predictions, TextWriter stdout, TextWriter stderr,
+        string encoding = "utf-8")
     {
         var tagger = LoadTagger(modelPath, stderr);
         if (tagger is null) return 2;
-        var corpus = LoadCorpus(new NerTrainRequest(null, testPath, testPath, testPath, format, Scheme: scheme), stderr);
+        var corpus = LoadCorpus(new NerTrainRequest(null, testPath, testPath, testPath, format, Scheme: scheme, Encoding: encoding), stderr);
         if (corpus is null) return 2;
         var (sentences, _, _, dataScheme) = corpus.Value;
         var (_, predictTags, labels) = tagger.Value;
@@ -405,6 +419,21 @@ internal static class NerCommand
                 stderr.WriteLine($"error: {file}: no such file");
                 return null;
             }
+        DataEncoding encoding;
+        try
+        {
+            encoding = DataEncodings.Parse(r.Encoding);
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"error: --encoding: {e.Message}");
+            return null;
+        }
+        if (encoding != DataEncoding.Utf8 && (r.Gmb is not null || r.Format != "conll"))
+        {
+            stderr.WriteLine($"error: --encoding {r.Encoding} is for CoNLL files (--format conll): CoNLL-U files are UTF-8 by definition, and the GMB CSV is read as Windows-1252");
+            return null;
+        }
         try
         {
             if (r.Gmb is not null)
@@ -413,7 +442,7 @@ internal static class NerCommand
                 return (train, dev, test, TagScheme.Bio);
             }
             var scheme = r.Scheme switch { "bio" => TagScheme.Bio, "iob1" => TagScheme.Iob1, "bioes" => TagScheme.Bioes, _ => TagScheme.Auto };
-            var sets = files.Select(f => Read(f, r.Format, scheme)).ToArray();
+            var sets = files.Select(f => Read(f, r.Format, scheme, encoding)).ToArray();
             foreach (var ((set, _), file) in sets.Zip(files))
                 if (set.Count == 0)
                 {
@@ -424,7 +453,10 @@ internal static class NerCommand
         }
         catch (DataFormatException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            bool notUtf8 = r.Gmb is null && r.Format == "conll" && encoding == DataEncoding.Utf8 && e.Message.Contains("cannot be decoded as utf-8", StringComparison.Ordinal);
+            stderr.WriteLine($"error: {e.Message}" + (notUtf8
+                ? " (if the file is Latin-1, as the CoNLL-2002 files and CoNLL-2003's German ones are, add --encoding latin-1; for Windows-1252, --encoding windows-1252)"
+                : ""));
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -434,11 +466,11 @@ internal static class NerCommand
         }
     }
 
-    private static (IReadOnlyList<TaggedSentence> Sentences, TagScheme Scheme) Read(string path, string format, TagScheme scheme) => format switch
+    private static (IReadOnlyList<TaggedSentence> Sentences, TagScheme Scheme) Read(string path, string format, TagScheme scheme, DataEncoding encoding) => format switch
     {
         "gmb" => (GmbCsvReader.Read(path, dropLastSentence: false).Select(s => s.Entities).ToArray(), TagScheme.Bio),
         "conllu" => (ConlluReader.Read(path), TagScheme.Bio), // universal part-of-speech tags: the same tagger, no entity scores
-        _ => ConllReader.ReadCorpus(path, scheme) is var corpus ? (corpus.Sentences, corpus.Scheme) : default,
+        _ => ConllReader.ReadCorpus(path, scheme, encoding: encoding) is var corpus ? (corpus.Sentences, corpus.Scheme) : default,
     };
 
     private static void FitWithProgressBars(SequenceTagger<float> tagger, IReadOnlyList<TaggedSentence> train,
@@ -533,4 +565,4 @@ internal static class NerCommand
 internal sealed record NerTrainRequest(string? Gmb, string? Train, string? Dev, string? Test, string Format = "conll",
     string Model = "lstm", int? Embedding = null, int? Hidden = null, int? Layers = null, double? Dropout = null,
     double? WordDropout = null, int? Epochs = null, int? Batch = null, double? LearningRate = null, int Seed = 0, string? Save = null,
-    string Scheme = "auto", int? Patience = null, string? Embeddings = null, string? Predictions = null);
+    string Scheme = "auto", int? Patience = null, string? Embeddings = null, string? Predictions = null, string Encoding = "utf-8");

@@ -83,6 +83,44 @@ public class ConllReaderTests
     }
 
     [Fact]
+    public void A_latin_1_file_reads_with_its_encoding_and_windows_1252_punctuation_with_its_own()
+    {
+        // invalid_utf8.conll is München in Latin-1 (0xFC = ü), the encoding of the CoNLL-2003 German files.
+        string path = TextFiles.Fixture("invalid_utf8.conll");
+        Assert.Equal(["Anna", "visited", "München"], ConllReader.Read(path, encoding: DataEncoding.Latin1).Single().Tokens);
+        Assert.Equal(["Anna", "visited", "München"], ConllReader.Read(path, encoding: DataEncoding.Windows1252).Single().Tokens);
+
+        string quoted = Path.Combine(Path.GetTempPath(), $"cp1252-{Guid.NewGuid():N}.conll");
+        try
+        {
+            File.WriteAllBytes(quoted, [0x93, .. "Oslo"u8, 0x94, .. " B-geo\n"u8]); // “Oslo” in Windows-1252
+            Assert.Equal("\u201COslo\u201D", ConllReader.Read(quoted, encoding: DataEncoding.Windows1252).Single().Tokens[0]);
+            Assert.Equal("\u0093Oslo\u0094", ConllReader.Read(quoted, encoding: DataEncoding.Latin1).Single().Tokens[0]); // Latin-1 has control characters there
+            File.WriteAllBytes(quoted, "Oslo B-geo\n"u8.ToArray().Concat(new byte[] { 0x81, (byte)' ', (byte)'O', (byte)'\n' }).ToArray());
+            var e = Assert.Throws<DataFormatException>(() => ConllReader.Read(quoted, encoding: DataEncoding.Windows1252));
+            Assert.Equal($"{quoted}, line 2: 0x81 cannot be decoded as windows-1252 at byte 1 of the line", e.Message); // undefined in Windows-1252
+        }
+        finally
+        {
+            File.Delete(quoted);
+        }
+    }
+
+    [Theory]
+    [InlineData("utf-8", DataEncoding.Utf8)]
+    [InlineData("UTF8", DataEncoding.Utf8)]
+    [InlineData("latin-1", DataEncoding.Latin1)]
+    [InlineData("ISO-8859-1", DataEncoding.Latin1)]
+    [InlineData("windows-1252", DataEncoding.Windows1252)]
+    [InlineData("cp1252", DataEncoding.Windows1252)]
+    public void Encoding_names_are_read_in_any_case(string name, DataEncoding expected) => Assert.Equal(expected, DataEncodings.Parse(name));
+
+    [Fact]
+    public void An_unknown_encoding_name_lists_the_known_ones() =>
+        Assert.Equal("Unknown encoding \"ebcdic\": use utf-8, latin-1, windows-1252. (Parameter 'name')",
+            Assert.Throws<ArgumentException>(() => DataEncodings.Parse("ebcdic")).Message);
+
+    [Fact]
     public void Tag_outside_the_given_tag_set_is_an_error()
     {
         string path = TextFiles.Fixture("unknown_tag.conll");

@@ -70,6 +70,34 @@ public class NerCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_latin_1_corpus_is_read_with_encoding_latin_1_and_without_it_the_error_says_so()
+    {
+        // The sample with a first sentence "Málaga" (a place), written in Latin-1 as CoNLL-2002 is.
+        string Latin1(string name)
+        {
+            string path = Path.Combine(_f.Folder, "latin1-" + name);
+            File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes("Málaga B-geo\n\n" + File.ReadAllText(Sample(name))));
+            return path;
+        }
+        var (train, dev, test) = (Latin1("train.conll"), Latin1("dev.conll"), Latin1("test.conll"));
+
+        var (code, _, stderr) = Train(new NerTrainRequest(null, train, dev, test, Epochs: 1));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {train}, line 1: 0xE1 cannot be decoded as utf-8 at byte 2 of the line (if the file is Latin-1, as the CoNLL-2002 " +
+                     "files and CoNLL-2003's German ones are, add --encoding latin-1; for Windows-1252, --encoding windows-1252)", stderr);
+
+        var (ok, stdout, noErrors) = Train(new NerTrainRequest(null, train, dev, test, Epochs: 1, Encoding: "latin-1"));
+        Assert.Equal("", noErrors);
+        Assert.Equal(0, ok);
+        Assert.StartsWith($"data: train {SequenceModels.Text.ConllReader.Read(Sample("train.conll")).Count + 1} sentences", stdout); // the sample's and Málaga
+        Assert.Matches(new Regex(@"^test masked accuracy: [01]\.\d{4}$", RegexOptions.Multiline), stdout);
+
+        var (other, _, refused) = Train(new NerTrainRequest(null, train, dev, test, Format: "conllu", Encoding: "latin-1"));
+        Assert.Equal(2, other);
+        Assert.Equal("error: --encoding latin-1 is for CoNLL files (--format conll): CoNLL-U files are UTF-8 by definition, and the GMB CSV is read as Windows-1252", refused);
+    }
+
+    [Fact]
     public void A_bad_setting_is_refused_with_exit_code_2()
     {
         var (code, _, stderr) = Train(new NerTrainRequest(null, Sample("train.conll"), Sample("dev.conll"), Sample("test.conll"), Dropout: 1.5));
