@@ -105,36 +105,45 @@ public class Notebook08Tests
     [Fact]
     public void The_command_line_defaults_are_the_ones_quoted()
     {
-        Assert.Contains("The defaults are an LSTM with 512 hidden units and dropout 0.2, batches of 64 streams × 100 characters, Adam at 0.002 " +
+        Assert.Contains("The defaults are an LSTM with 512 hidden units and dropout 0.2, batches of 16 streams × 100 characters, Adam at 0.002 " +
                         "with warm-up and cosine decay, clipping at norm 1, for 14 minutes", Notebook.Markdown);
-        Assert.Contains("Hidden: 512, Embedding: 64,\n        Dropout: 0.2, Steps: null, Minutes: 14, Sequence: 100, Batch: 64, LearningRate: 2e-3,", CharLmCommandSource);
+        Assert.Contains("Hidden: 512, Embedding: 64,\n        Dropout: 0.2, Steps: null, Minutes: 14, Sequence: 100, Batch: 16, LearningRate: 2e-3,", CharLmCommandSource);
         Assert.Equal(1.0, new CharTrainingOptions().ClipNorm);
     }
 
     [Fact]
     public void The_recorded_run_s_arithmetic_holds()
     {
-        // "the defaults trained 2,854 steps (18 million characters, 18 passes over the text) in 14 minutes and reached
-        // validation perplexity 4.32 (1.46 nats, 2.11 bits per character) over a vocabulary of 67 ids"
-        Assert.Contains("the defaults trained 2,854 steps (18 million characters, 18 passes over the text) in 14 minutes and reached " +
-                        "**validation perplexity 4.32** (1.46 nats, 2.11 bits per character) over a vocabulary of 67 ids", Notebook.Markdown);
+        Assert.Contains("the defaults trained 8,937 steps (14 million characters, 14 passes over the text) in 14 minutes and reached " +
+                        "**validation perplexity 4.23** (1.44 nats, 2.08 bits per character) over a vocabulary of 67 ids", Notebook.Markdown);
         string text = Shakespeare.Value;
         int split = (int)(text.Length * 0.9);
-        long characters = 2_854L * 64 * 100;
-        Assert.Equal(18, Math.Round(characters / 1e6));
-        Assert.Equal(18, Math.Round((double)characters / split));
-        Assert.Equal(1.46, Math.Round(Math.Log(4.32), 2));
-        Assert.Equal(2.11, Math.Round(Math.Log(4.32) / Math.Log(2), 2));
+        long characters = 8_937L * 16 * 100;
+        Assert.Equal(14, Math.Round(characters / 1e6));
+        Assert.Equal(14, Math.Round((double)characters / split));
+        // The command printed 1.4412 nats, perplexity 4.2258.
+        Assert.Equal(4.23, Math.Round(Math.Exp(1.4412), 2));
+        Assert.Equal(1.44, Math.Round(Math.Log(4.2258), 2));
+        Assert.Equal(2.08, Math.Round(1.4412 / Math.Log(2), 2));
         Assert.Equal(67, CharVocabulary.Build(text[..split]).Count);
-        // The same run as the command's own documentation records it.
-        Assert.Contains("dropout 0.2 reached validation perplexity 4.32 (1.463 nats per character; 2,854 steps in 14 minutes", CharLmCommandSource);
+        // The same run as the command's own documentation records it, and the characters per second.
+        Assert.Contains("batches of 16 streams reached validation perplexity 4.23 (1.441 nats per character; 8,937 steps", CharLmCommandSource);
+        Assert.Equal(17.0, Math.Round(characters / (14 * 60.0) / 1e3, 1));
+        // The other batch sizes: 4,086 × 32 × 100 and 2,090 × 64 × 100 characters in 14 minutes.
+        Assert.Contains("With `--batch 32` the same 14 minutes gave 4,086 steps and 4.27, with `--batch 64` 2,090 steps and 4.39, at 17.0k, " +
+                        "15.6k and 15.9k characters per second", Notebook.Markdown);
+        Assert.Equal(15.6, Math.Round(4_086L * 32 * 100 / (14 * 60.0) / 1e3, 1));
+        Assert.Equal(15.9, Math.Round(2_090L * 64 * 100 / (14 * 60.0) / 1e3, 1));
+        // The earlier default on a faster machine.
+        Assert.Contains("With batches of 64 on a faster machine (AVX-512): 2,854 steps and 4.32", Notebook.Markdown);
+        Assert.Contains("4.32 /// (1.463 nats per character; 2,854 steps in 14 minutes", Regex.Replace(CharLmCommandSource, @"\s+", " "));
         Assert.Equal(1.463, Math.Round(Math.Log(4.32), 3));
     }
 
     [Fact]
     public void The_other_recorded_runs_are_consistent()
     {
-        Assert.Contains("Without dropout the same model overfits — training loss 1.29 nats, validation 1.51, perplexity 4.54", Notebook.Markdown);
+        Assert.Contains("without dropout the same model overfits — training loss 1.29 nats, validation 1.51, perplexity 4.54", Notebook.Markdown);
         Assert.Equal(1.51, Math.Round(Math.Log(4.54), 2));
         Assert.Contains("Without dropout it overfits: 4.54 (train loss 1.29, validation 1.51)", CharLmCommandSource);
         Assert.Contains("a GRU of 512 units (1,600 steps) gave 4.36, two LSTM layers of 256 units 4.79", Notebook.Markdown);
