@@ -453,7 +453,7 @@ internal static class NerCommand
         }
         catch (DataFormatException e)
         {
-            bool notUtf8 = r.Gmb is null && r.Format == "conll" && encoding == DataEncoding.Utf8 && e.Message.Contains("cannot be decoded as utf-8", StringComparison.Ordinal);
+            bool notUtf8 = r.Gmb is null && r.Format == "conll" && encoding == DataEncoding.Utf8 && e.InnerException is System.Text.DecoderFallbackException;
             stderr.WriteLine($"error: {e.Message}" + (notUtf8
                 ? " (if the file is Latin-1, as the CoNLL-2002 files and CoNLL-2003's German ones are, add --encoding latin-1; for Windows-1252, --encoding windows-1252)"
                 : ""));

@@ -90,11 +90,14 @@ public sealed class ExerciseAnalysis
 
     /// <summary>The members an exercise's checker names as its reference implementation.</summary>
     private static IReadOnlyList<(string Type, string Member)> References(string exercise) =>
+        ReferenceAttributes(exercise).SelectMany(r => r.Members.Select(member => (Name(r.Type), member)))
+            .ToList();
+
+    /// <summary>The [Reference] attributes of the exercise's checker.</summary>
+    private static IEnumerable<ReferenceAttribute> ReferenceAttributes(string exercise) =>
         typeof(Check).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.GetCustomAttribute<ExerciseAttribute>()?.Id == exercise)
-            .SelectMany(m => m.GetCustomAttributes<ReferenceAttribute>())
-            .SelectMany(r => r.Members.Select(member => (Name(r.Type), member)))
-            .ToList();
+            .SelectMany(m => m.GetCustomAttributes<ReferenceAttribute>());
 
     /// <summary>
     /// The library's methods that run the exercise's reference implementation, directly or through other library
@@ -104,10 +107,7 @@ public sealed class ExerciseAnalysis
     {
         if (_calls is null) return new Dictionary<int, int>();
         if (_reaching.TryGetValue(exercise, out var known)) return known;
-        var targets = typeof(Check).GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Where(m => m.GetCustomAttribute<ExerciseAttribute>()?.Id == exercise)
-            .SelectMany(m => m.GetCustomAttributes<ReferenceAttribute>())
-            .SelectMany(r => r.Members.SelectMany(member => _calls.Members(r.Type.Namespace, r.Type.Name, member)));
+        var targets = ReferenceAttributes(exercise).SelectMany(r => r.Members.SelectMany(member => _calls.Members(r.Type.Namespace, r.Type.Name, member)));
         return _reaching[exercise] = _calls.Reaching(targets);
     }
 
@@ -123,6 +123,18 @@ public sealed class ExerciseAnalysis
                 .Where(m => m is not null).Select(m => m!.MetadataToken),
             _ => [],
         };
+    }
+
+    /// <summary>The reference member a library symbol runs ("Viterbi.ForwardPass"), or null when it runs none.</summary>
+    private string? Reached(ISymbol symbol, IReadOnlyDictionary<int, int> reaching) =>
+        LibraryMethods(symbol).Select(m => reaching.TryGetValue(m, out int reference) ? _calls!.NameOf(reference) : null).FirstOrDefault(r => r is not null);
+
+    /// <summary>A symbol's type (the symbol itself for a type), namespace, and member name (null for a type).</summary>
+    private static (INamedTypeSymbol? Type, string Namespace, string? Member) Parts(ISymbol symbol)
+    {
+        var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
+        var ns = (type?.ContainingNamespace ?? symbol.ContainingNamespace)?.ToDisplayString() ?? "";
+        return (type, ns, type is null || SymbolEqualityComparer.Default.Equals(symbol, type) ? null : symbol.Name);
     }
 
     private const string LibraryAssembly = "SequenceModels";
@@ -185,9 +197,7 @@ public sealed class ExerciseAnalysis
             }
             if (symbol is ILocalSymbol or IParameterSymbol or ITypeParameterSymbol or IRangeVariableSymbol or ILabelSymbol or IDiscardSymbol or INamespaceSymbol)
                 continue;
-            var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
-            var ns = (type?.ContainingNamespace ?? symbol.ContainingNamespace)?.ToDisplayString() ?? "";
-            var member = type is null || SymbolEqualityComparer.Default.Equals(symbol, type) ? null : symbol.Name;
+            var (type, ns, member) = Parts(symbol);
             if (IsReference(references, ns, type, member))
             {
                 violations.Add($"{Where()}: calls the reference implementation {type!.Name}.{member} (`{text}`): the exercise asks you to write it yourself");
@@ -198,13 +208,9 @@ public sealed class ExerciseAnalysis
                 violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`): {why}");
                 continue;
             }
-            foreach (int method in LibraryMethods(symbol))
-                if (reaching.TryGetValue(method, out int reference))
-                {
-                    violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`), which runs the reference implementation " +
-                                   $"{_calls!.NameOf(reference)}: the exercise asks you to write it yourself");
-                    break;
-                }
+            if (Reached(symbol, reaching) is { } reached)
+                violations.Add($"{Where()}: uses {Display(type, member)} (`{Shorten(text)}`), which runs the reference implementation " +
+                               $"{reached}: the exercise asks you to write it yourself");
         }
     }
 
@@ -248,13 +254,10 @@ public sealed class ExerciseAnalysis
                         return $"calls {used.Name}, defined in an earlier cell, which {further}";
                     continue;
                 }
-                var type = used as INamedTypeSymbol ?? used.ContainingType;
-                var ns = (type?.ContainingNamespace ?? used.ContainingNamespace)?.ToDisplayString() ?? "";
-                var member = type is null || SymbolEqualityComparer.Default.Equals(used, type) ? null : used.Name;
+                var (type, ns, member) = Parts(used);
                 if (IsReference(references, ns, type, member)) return $"calls the reference implementation {type!.Name}.{member}";
-                foreach (int method in LibraryMethods(used))
-                    if (reaching.TryGetValue(method, out int reference))
-                        return $"calls {Display(type, member)}, which runs the reference implementation {_calls!.NameOf(reference)}";
+                if (Reached(used, reaching) is { } reached)
+                    return $"calls {Display(type, member)}, which runs the reference implementation {reached}";
             }
         }
         return null;

@@ -52,9 +52,7 @@ internal sealed class LibraryCallGraph
                 var method = md.GetMethodDefinition(handle);
                 string name = md.GetString(method.Name);
                 graph._names[Token(handle)] = $"{Readable(typeName)}.{name}";
-                // An explicit interface implementation is named "Namespace.IFace<T>.Member".
-                string shortName = name.Contains('.', StringComparison.Ordinal) && !name.StartsWith('.') ? name[(name.LastIndexOf('.') + 1)..] : name;
-                var key = (shortName, ParameterCount(md.GetBlobReader(method.Signature)));
+                var key = (ShortName(name), ParameterCount(md.GetBlobReader(method.Signature)));
                 Add(byName, key, handle);
                 if ((method.Attributes & MethodAttributes.Virtual) != 0) Add(virtualByName, key, handle);
             }
@@ -63,9 +61,9 @@ internal sealed class LibraryCallGraph
         foreach (var typeHandle in md.TypeDefinitions)
             foreach (var caller in methodsOf[typeHandle])
             {
-                var body = md.GetMethodDefinition(caller).RelativeVirtualAddress == 0 ? null : pe.GetMethodBody(md.GetMethodDefinition(caller).RelativeVirtualAddress);
-                if (body is null) continue;
-                foreach (var (op, token) in Calls(body.GetILReader()))
+                int rva = md.GetMethodDefinition(caller).RelativeVirtualAddress;
+                if (rva == 0) continue; // abstract or extern: no body
+                foreach (var (op, token) in Calls(pe.GetMethodBody(rva).GetILReader()))
                     foreach (var callee in Resolve(md, MetadataTokens.EntityHandle(token)))
                     {
                         graph.AddCall(caller, callee);
@@ -73,9 +71,7 @@ internal sealed class LibraryCallGraph
                         bool dispatched = (target.Attributes & MethodAttributes.Virtual) != 0 && op != ILOpCode.Call && op != ILOpCode.Ldftn && op != ILOpCode.Newobj;
                         if (dispatched)
                         {
-                            string name = md.GetString(target.Name);
-                            string shortName = name.Contains('.', StringComparison.Ordinal) ? name[(name.LastIndexOf('.') + 1)..] : name;
-                            if (virtualByName.TryGetValue((shortName, ParameterCount(md.GetBlobReader(target.Signature))), out var overrides))
+                            if (virtualByName.TryGetValue((ShortName(md.GetString(target.Name)), ParameterCount(md.GetBlobReader(target.Signature))), out var overrides))
                                 foreach (var o in overrides) graph.AddCall(caller, o);
                         }
                         if (op == ILOpCode.Newobj && md.GetString(md.GetTypeDefinition(target.GetDeclaringType()).Name).StartsWith('<'))
@@ -133,6 +129,11 @@ internal sealed class LibraryCallGraph
         if (!map.TryGetValue(key, out var list)) map[key] = list = [];
         list.Add(value);
     }
+
+    /// <summary>A method's name without the interface an explicit implementation prefixes it with
+    /// ("Namespace.IFace&lt;T&gt;.Member" → "Member"); constructors (".ctor") keep theirs.</summary>
+    private static string ShortName(string name) =>
+        name.Contains('.', StringComparison.Ordinal) && !name.StartsWith('.') ? name[(name.LastIndexOf('.') + 1)..] : name;
 
     private static string Readable(string typeName) => typeName.Contains('`', StringComparison.Ordinal) ? typeName[..typeName.IndexOf('`')] : typeName;
 
